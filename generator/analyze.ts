@@ -1,0 +1,99 @@
+import path from 'node:path';
+
+import { isObjectType } from 'graphql';
+
+import { DiagnosticBag, DiagnosticCode, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { loadConfig } from './load/load-config.ts';
+import type { SourceFile } from './load/source-file.ts';
+import { directivesOf } from './model.ts';
+import { resolverFunctionName } from './naming.ts';
+import type { HttpResolverPlan, Plan } from './plan/plan.ts';
+import { compileHttp } from './validate/http.ts';
+import { indexDirectives } from './validate/index-directives.ts';
+import { readLinks } from './validate/links.ts';
+import { planProtection } from './validate/protected.ts';
+import { checkRootResolvers } from './validate/root-resolvers.ts';
+import { buildPublicSchema } from './validate/schema.ts';
+import { readServerSettings, readUpstreamSettings } from './validate/settings.ts';
+
+export interface AnalyzeResult {
+  /** Present only when there are no errors. */
+  plan?: Plan;
+  diagnostics: Diagnostic[];
+  /** The config source, for printing excerpts under diagnostics. */
+  file?: SourceFile;
+}
+
+/**
+ * Load → validate → plan. Collects every problem before giving up, so one run
+ * reports all of them; returns a plan only for a config without errors.
+ */
+export async function analyze(configPath: string, cwd = process.cwd()): Promise<AnalyzeResult> {
+  const bag = new DiagnosticBag();
+  const loaded = await loadConfig(configPath, bag, cwd);
+  if (!loaded) return { diagnostics: bag.items };
+  const { file, document } = loaded;
+
+  const index = indexDirectives(document, file, bag);
+  const server = readServerSettings(index.schema, file, bag);
+  const upstream = readUpstreamSettings(index.schema, file, bag);
+  const hasAuthLinks = index.schema.some(
+    (d) => d.name === 'link' && (d.args['type'] === 'Jwks' || d.args['type'] === 'Htpasswd'),
+  );
+  const authLinks = await readLinks(index.schema, file, bag);
+  const schema = buildPublicSchema(document, file, bag);
+  if (!schema) return { diagnostics: sortDiagnostics(bag.items), file };
+
+  const protection = planProtection(schema, index, authLinks, hasAuthLinks, file, bag);
+
+  const resolvers: HttpResolverPlan[] = [];
+  const roots = [schema.getQueryType(), schema.getMutationType()];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const isRootType = roots.includes(type);
+    for (const field of Object.values(type.getFields())) {
+      const coordinate = `${type.name}.${field.name}`;
+      const https = directivesOf(index, coordinate, 'http');
+      const [http, second] = https;
+      if (second) {
+        bag.error(
+          DiagnosticCode.Unsupported,
+          'several @http directives on one field are not supported by this version of tc-gen',
+          file.spanOf(second.node),
+          second.trace,
+        );
+      }
+      if (!http) continue;
+      const scope = { parentType: type, field, isRootType, vars: server.vars, allowedHeaders: upstream.allowedHeaders };
+      const compiled = compileHttp(http, scope, upstream, file, bag);
+      if (!compiled) continue;
+      const ids = protection.get(type.name)?.get(field.name);
+      resolvers.push({
+        ...compiled,
+        functionName: resolverFunctionName(type.name, field.name),
+        ...(ids === undefined ? {} : { protection: ids }),
+      });
+    }
+  }
+
+  const withHttp = new Set(
+    [...index.fields].filter(([, list]) => list.some((d) => d.name === 'http')).map(([coordinate]) => coordinate),
+  );
+  checkRootResolvers(roots, (t, f) => withHttp.has(`${t}.${f}`), file, bag);
+
+  if (bag.hasErrors) return { diagnostics: sortDiagnostics(bag.items), file };
+
+  return {
+    plan: {
+      configName: path.basename(file.path),
+      schema,
+      server,
+      upstream,
+      authLinks,
+      resolvers,
+      protection,
+    },
+    diagnostics: sortDiagnostics(bag.items),
+    file,
+  };
+}

@@ -1,0 +1,145 @@
+import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
+import { Project, VariableDeclarationKind, type SourceFile, type WriterFunction } from 'ts-morph';
+
+import { argsTypeName, propertyKey } from '../naming.ts';
+import type { HttpResolverPlan, Plan } from '../plan/plan.ts';
+import { ExpressionWriter } from './expressions.ts';
+import { tsType } from './type-mapping.ts';
+
+/** `src/resolvers.ts`: one function per `@http` field and the resolver map mercurius takes. */
+export function emitResolvers(plan: Plan, project: Project): SourceFile {
+  const file = project.createSourceFile('resolvers.ts', '', { overwrite: true });
+  const expressions = new ExpressionWriter();
+  let usesBaseUrl = false;
+  let usesForwarding = false;
+
+  for (const resolver of plan.resolvers) {
+    const type = plan.schema.getType(resolver.typeName) as GraphQLObjectType;
+    const field = type.getFields()[resolver.fieldName];
+    if (!field) continue;
+    const refs = JSON.stringify(resolver);
+    const readsParent = refs.includes('"root":"value"');
+    const readsArgs = refs.includes('"root":"args"');
+    const hasArgs = field.args.length > 0;
+    const returnType = tsType(field.type, true);
+    usesBaseUrl ||= resolver.fromBaseUrl;
+    usesForwarding ||= plan.upstream.allowedHeaders.length > 0;
+
+    file.addFunction({
+      name: resolver.functionName,
+      isExported: true,
+      isAsync: true,
+      docs: [`\`${resolver.typeName}.${resolver.fieldName}\`: ${resolver.description.replace(/\*\//g, '*\\/')}`],
+      parameters: [
+        { name: readsParent ? 'parent' : '_parent', type: readsParent ? `T.${type.name}` : 'unknown' },
+        {
+          name: readsArgs ? 'args' : '_args',
+          type: hasArgs ? `T.${argsTypeName(type.name, field.name)}` : 'Record<string, never>',
+        },
+        { name: 'ctx', type: 'MercuriusContext' },
+      ],
+      returnType: `Promise<${returnType}>`,
+      statements: resolverBody(resolver, plan, expressions, returnType),
+    });
+  }
+
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: ['Resolvers by type and field, as mercurius takes them.'],
+    declarations: [{ name: 'resolvers', type: 'IResolvers', initializer: resolverMap(plan) }],
+  });
+
+  const runtimeImports = [...expressions.used];
+  if (plan.resolvers.some((r) => r.query.length > 0)) runtimeImports.push('buildQuery');
+  if (usesForwarding) runtimeImports.push('forwardHeaders');
+
+  const upstreamImports = [
+    ...(usesBaseUrl ? ['upstreamBaseUrl'] : []),
+    ...(usesForwarding ? ['forwardedHeaders'] : []),
+  ];
+  file.insertImportDeclarations(0, [
+    { moduleSpecifier: 'mercurius', namedImports: ['IResolvers', 'MercuriusContext'], isTypeOnly: true },
+    ...(runtimeImports.length > 0
+      ? [{ moduleSpecifier: '@tc-gen/runtime', namedImports: runtimeImports.sort() }]
+      : []),
+    { moduleSpecifier: './types.js', namespaceImport: 'T', isTypeOnly: true },
+    ...(upstreamImports.length > 0 ? [{ moduleSpecifier: './upstream.js', namedImports: upstreamImports }] : []),
+  ]);
+
+  return file;
+}
+
+function resolverBody(
+  resolver: HttpResolverPlan,
+  plan: Plan,
+  expressions: ExpressionWriter,
+  returnType: string,
+): WriterFunction {
+  return (writer) => {
+    if (resolver.protection) {
+      const ids = resolver.protection;
+      writer.writeLine(
+        ids.length === 0
+          ? '// Protected: any linked provider admits (already checked for the whole operation).'
+          : `// Protected: ${ids.join(', ')} (already checked for the whole operation).`,
+      );
+      writer.writeLine(`await ctx.auth.require([${JSON.stringify(ids)}]);`);
+    }
+
+    const base = resolver.fromBaseUrl ? 'upstreamBaseUrl' : undefined;
+    let url = expressions.url(resolver.url, base);
+    if (resolver.query.length > 0) {
+      const params = resolver.query.map((q) => {
+        const value = q.origin === 'url' ? expressions.text(q.value) : expressions.firstResolving(q.value);
+        const origin = q.origin === 'url' ? 'url' : q.skipEmpty ? 'skip-empty' : 'entry';
+        return `[${JSON.stringify(q.key)}, ${value}, '${origin}']`;
+      });
+      url = `${url.startsWith('`') ? url.slice(0, -1) : `\`\${${url}}`}\${buildQuery([${params.join(', ')}])}\``;
+    }
+    writer.writeLine(`const url = ${url};`);
+
+    const members = [`method: '${resolver.method}'`, 'url'];
+    const headers = resolver.headers.map((h) => `${propertyKey(h.key)}: ${expressions.text(h.value)}`);
+    if (plan.upstream.allowedHeaders.length > 0) headers.push('...forwardHeaders(ctx.headers, forwardedHeaders)');
+    if (headers.length > 0) members.push(`headers: { ${headers.join(', ')} }`);
+    if (resolver.body) members.push(`body: ${expressions.body(resolver.body)}`);
+    members.push(`field: '${resolver.typeName}.${resolver.fieldName}'`);
+
+    writer.writeLine(`const data = await ctx.upstream.request({ ${members.join(', ')} });`);
+    writer.writeLine(`return data as ${returnType};`);
+  };
+}
+
+function resolverMap(plan: Plan): WriterFunction {
+  const byType = new Map<string, HttpResolverPlan[]>();
+  for (const resolver of plan.resolvers) {
+    byType.set(resolver.typeName, [...(byType.get(resolver.typeName) ?? []), resolver]);
+  }
+  const roots = [plan.schema.getQueryType(), plan.schema.getMutationType()].filter(
+    (t): t is GraphQLObjectType => t !== null && t !== undefined,
+  );
+
+  return (writer) => {
+    writer.block(() => {
+      for (const type of Object.values(plan.schema.getTypeMap())) {
+        if (!isObjectType(type)) continue;
+        const resolvers = byType.get(type.name) ?? [];
+        const namespaces = roots.includes(type) ? emptyObjectFields(type, resolvers) : [];
+        if (resolvers.length === 0 && namespaces.length === 0) continue;
+        writer.write(`${propertyKey(type.name)}: `).block(() => {
+          for (const r of resolvers) writer.writeLine(`${propertyKey(r.fieldName)}: ${r.functionName},`);
+          for (const name of namespaces) writer.writeLine(`${propertyKey(name)}: () => ({}),`);
+        });
+        writer.write(',').newLine();
+      }
+    });
+  };
+}
+
+/** Root fields without a resolver of their own lead to types that have some: they resolve to `{}`. */
+function emptyObjectFields(type: GraphQLObjectType, resolvers: readonly HttpResolverPlan[]): string[] {
+  return Object.values(type.getFields())
+    .filter((f) => !resolvers.some((r) => r.fieldName === f.name) && isObjectType(getNamedType(f.type)))
+    .map((f) => f.name);
+}

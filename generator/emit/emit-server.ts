@@ -1,0 +1,151 @@
+import { printSchema } from 'graphql';
+
+import type { Plan } from '../plan/plan.ts';
+
+const hasAuth = (plan: Plan) => plan.authLinks.length > 0;
+
+/** `src/context.ts`: what every resolver receives as `ctx`, merged into mercurius's context type. */
+export function emitContext(plan: Plan): string {
+  return [
+    "import type { IncomingHttpHeaders } from 'node:http';",
+    '',
+    `import type { ${hasAuth(plan) ? 'RequestAuth, ' : ''}UpstreamClient } from '@tc-gen/runtime';`,
+    '',
+    '/** Per-request values the generated resolvers use. */',
+    'export interface Context {',
+    '  /** The shared upstream HTTP client (one keep-alive pool per origin). */',
+    '  upstream: UpstreamClient;',
+    ...(hasAuth(plan)
+      ? ['  /** The caller\'s credential, verified at most once per provider per request. */', '  auth: RequestAuth;']
+      : []),
+    '  /** The incoming request headers. */',
+    '  headers: IncomingHttpHeaders;',
+    '}',
+    '',
+    "declare module 'mercurius' {",
+    '  // eslint-disable-next-line @typescript-eslint/no-empty-object-type',
+    '  interface MercuriusContext extends Context {}',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** `src/upstream.ts`: where upstream calls go and how the client behaves. */
+export function emitUpstream(plan: Plan): string {
+  const u = plan.upstream;
+  const options: string[] = [];
+  if (u.timeoutMs !== undefined) options.push(`timeoutMs: ${u.timeoutMs}`);
+  if (u.connectTimeoutMs !== undefined) options.push(`connectTimeoutMs: ${u.connectTimeoutMs}`);
+  if (u.keepAliveTimeoutMs !== undefined) options.push(`keepAliveTimeoutMs: ${u.keepAliveTimeoutMs}`);
+  if (u.connectionsPerOrigin !== undefined) options.push(`connectionsPerOrigin: ${u.connectionsPerOrigin}`);
+  if (u.userAgent !== undefined) options.push(`userAgent: ${JSON.stringify(u.userAgent)}`);
+
+  const lines = ["import type { UpstreamClientOptions } from '@tc-gen/runtime';", ''];
+  if (plan.resolvers.some((r) => r.fromBaseUrl)) {
+    lines.push(
+      '/**',
+      ' * Base URL of `@http(path:)` calls, from `@upstream(baseURL:)`; the',
+      ' * TC_UPSTREAM_BASE_URL environment variable overrides it.',
+      ' */',
+      `export const upstreamBaseUrl = (process.env['TC_UPSTREAM_BASE_URL'] || ${JSON.stringify(u.baseURL ?? '')}).replace(/\\/+$/, '');`,
+      '',
+    );
+  }
+  if (u.allowedHeaders.length > 0) {
+    lines.push(
+      '/** Request headers forwarded to every upstream call (`@upstream(allowedHeaders:)`). */',
+      `export const forwardedHeaders: readonly string[] = ${JSON.stringify(u.allowedHeaders)};`,
+      '',
+    );
+  }
+  lines.push(
+    '/** Settings of the upstream HTTP client, from `@upstream`. */',
+    `export const upstreamOptions: UpstreamClientOptions = { ${options.join(', ')} };`,
+    '',
+  );
+
+  return lines.join('\n');
+}
+
+/** `src/schema.ts`: the public schema, with tc-gen's directives removed. */
+export function emitSchemaModule(plan: Plan): string {
+  const sdl = printSchema(plan.schema).replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+  return ['/** The schema clients see. */', `export const typeDefs = /* GraphQL */ \`\n${sdl}\n\`;`, ''].join('\n');
+}
+
+/** `src/server.ts`: the fastify app with mercurius, the upstream client and the auth check wired in. */
+export function emitServer(plan: Plan): string {
+  const auth = hasAuth(plan);
+  const runtime = auth ? 'UpstreamClient, protectOperations' : 'UpstreamClient';
+  const context = auth
+    ? '(request) => ({ upstream, auth: authenticator.forRequest(request.headers.authorization), headers: request.headers })'
+    : '(request) => ({ upstream, headers: request.headers })';
+
+  return [
+    "import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';",
+    "import mercurius from 'mercurius';",
+    '',
+    `import { ${runtime} } from '@tc-gen/runtime';`,
+    '',
+    ...(auth ? ["import { createAuthenticator, protection } from './auth.js';"] : []),
+    "import './context.js';",
+    "import { resolvers } from './resolvers.js';",
+    "import { typeDefs } from './schema.js';",
+    "import { upstreamOptions } from './upstream.js';",
+    '',
+    '/** Builds the server without listening, so tests and embedders can use `inject` or `listen`. */',
+    'export async function buildServer(options: FastifyServerOptions = {}): Promise<FastifyInstance> {',
+    '  const app = Fastify(options);',
+    '  const upstream = new UpstreamClient(upstreamOptions);',
+    '  app.addHook(\'onClose\', async () => upstream.close());',
+    ...(auth ? ['  const authenticator = await createAuthenticator();'] : []),
+    '',
+    '  await app.register(mercurius, {',
+    '    schema: typeDefs,',
+    '    resolvers,',
+    `    graphiql: ${plan.server.graphiql},`,
+    '    jit: 1,',
+    `    context: ${context},`,
+    '  });',
+    ...(auth
+      ? [
+          '  // Auth is decided once per operation, before any resolver runs.',
+          "  app.graphql.addHook('preExecution', protectOperations(protection));",
+        ]
+      : []),
+    '',
+    '  return app;',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** `src/main.ts`: the entry `npm start` runs. */
+export function emitMain(plan: Plan): string {
+  return [
+    "import { buildServer } from './server.js';",
+    '',
+    `const port = Number(process.env['PORT'] ?? ${plan.server.port});`,
+    `const host = process.env['HOST'] ?? ${JSON.stringify(plan.server.hostname)};`,
+    '',
+    'if (!Number.isInteger(port) || port < 0 || port > 65535) {',
+    "  console.error(`PORT must be an integer between 0 and 65535, got '${process.env['PORT']}'`);",
+    '  process.exit(1);',
+    '}',
+    '',
+    "const app = await buildServer({ logger: { level: process.env['LOG_LEVEL'] ?? 'info' } });",
+    '',
+    "for (const signal of ['SIGINT', 'SIGTERM'] as const) {",
+    '  process.once(signal, () => {',
+    "    app.log.info({ signal }, 'shutting down');",
+    '    app.close().then(',
+    '      () => process.exit(0),',
+    '      () => process.exit(1),',
+    '    );',
+    '  });',
+    '}',
+    '',
+    'await app.listen({ port, host });',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,191 @@
+/**
+ * The directives of the config language and the shape of their arguments.
+ *
+ * Argument lists follow Tailcall v1.6.14 plus the docs-era forms tc-gen also
+ * accepts (`@upstream(baseURL)`, `@http(path)`, `@server(graphiql)`,
+ * `@const`). An argument Tailcall has but tc-gen does not implement yet is
+ * marked `unsupported`, so a config using it fails loudly instead of being
+ * served with the option silently ignored.
+ */
+
+export type ArgType =
+  | { kind: 'Int'; min?: number; max?: number; rust?: string }
+  | { kind: 'String' }
+  | { kind: 'Boolean' }
+  | { kind: 'JSON' }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'list'; of: ArgType }
+  | { kind: 'object'; fields: Readonly<Record<string, ArgSpec>> };
+
+export interface ArgSpec {
+  type: ArgType;
+  required?: boolean;
+  /** Known to Tailcall, not implemented by tc-gen yet. */
+  unsupported?: boolean;
+  /** Accepted for compatibility and ignored (deprecated in Tailcall). */
+  ignored?: boolean;
+}
+
+export type DirectiveLocation = 'SCHEMA' | 'OBJECT' | 'FIELD_DEFINITION' | 'INPUT_OBJECT' | 'INPUT_FIELD_DEFINITION' | 'INTERFACE' | 'ENUM_VALUE';
+
+export interface DirectiveSpec {
+  name: string;
+  locations: readonly DirectiveLocation[];
+  args: Readonly<Record<string, ArgSpec>>;
+  /** Known to Tailcall, not implemented by tc-gen yet. */
+  unsupported?: boolean;
+}
+
+const int = (rust = 'i64', min?: number, max?: number): ArgType => ({
+  kind: 'Int',
+  rust,
+  ...(min === undefined ? {} : { min }),
+  ...(max === undefined ? {} : { max }),
+});
+const string: ArgType = { kind: 'String' };
+const boolean: ArgType = { kind: 'Boolean' };
+const json: ArgType = { kind: 'JSON' };
+const listOf = (of: ArgType): ArgType => ({ kind: 'list', of });
+const object = (fields: Record<string, ArgSpec>): ArgType => ({ kind: 'object', fields });
+const enumOf = (...values: string[]): ArgType => ({ kind: 'enum', values });
+
+const keyValue = object({ key: { type: string, required: true }, value: { type: string, required: true } });
+const later = (type: ArgType): ArgSpec => ({ type, unsupported: true });
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+const server: DirectiveSpec = {
+  name: 'server',
+  locations: ['SCHEMA'],
+  args: {
+    enableJIT: { type: boolean, ignored: true },
+    apolloTracing: later(boolean),
+    batchRequests: later(boolean),
+    headers: later(json),
+    globalResponseTimeout: later(int()),
+    hostname: { type: string },
+    introspection: later(boolean),
+    enableFederation: later(boolean),
+    pipelineFlush: { type: boolean, ignored: true },
+    port: { type: int('u16', 0, 65535) },
+    queryValidation: later(boolean),
+    responseValidation: later(boolean),
+    script: later(json),
+    showcase: later(boolean),
+    vars: { type: listOf(keyValue) },
+    version: later(enumOf('HTTP1', 'HTTP2')),
+    workers: later(int('usize', 0)),
+    routes: later(json),
+    graphiql: { type: boolean },
+  },
+};
+
+const upstream: DirectiveSpec = {
+  name: 'upstream',
+  locations: ['SCHEMA'],
+  args: {
+    onRequest: later(string),
+    allowedHeaders: { type: listOf(string) },
+    batch: later(json),
+    connectTimeout: { type: int('u64', 0) },
+    httpCache: later(int()),
+    http2Only: later(boolean),
+    keepAliveInterval: { type: int('u64', 0), ignored: true },
+    keepAliveTimeout: { type: int('u64', 0) },
+    keepAliveWhileIdle: { type: boolean, ignored: true },
+    poolMaxIdlePerHost: { type: int('usize', 0) },
+    poolIdleTimeout: { type: int('u64', 0), ignored: true },
+    proxy: later(json),
+    tcpKeepAlive: { type: int('u64', 0), ignored: true },
+    timeout: { type: int('u64', 0) },
+    userAgent: { type: string },
+    verifySSL: later(boolean),
+    baseURL: { type: string },
+  },
+};
+
+const http: DirectiveSpec = {
+  name: 'http',
+  locations: ['FIELD_DEFINITION'],
+  args: {
+    onRequest: later(string),
+    url: { type: string },
+    body: { type: json },
+    encoding: later(enumOf('ApplicationJson', 'ApplicationXWwwFormUrlencoded')),
+    batchKey: later(listOf(string)),
+    headers: { type: listOf(keyValue) },
+    input: later(json),
+    method: { type: enumOf(...HTTP_METHODS) },
+    output: later(json),
+    query: {
+      type: listOf(
+        object({
+          key: { type: string, required: true },
+          value: { type: string, required: true },
+          skipEmpty: { type: boolean },
+        }),
+      ),
+    },
+    dedupe: later(boolean),
+    select: later(json),
+    onResponseBody: later(string),
+    path: { type: string },
+  },
+};
+
+const link: DirectiveSpec = {
+  name: 'link',
+  locations: ['SCHEMA'],
+  args: {
+    id: { type: string },
+    src: { type: string, required: true },
+    type: {
+      type: enumOf('Config', 'Protobuf', 'Script', 'Cert', 'Key', 'Operation', 'Htpasswd', 'Jwks', 'Grpc'),
+    },
+    headers: later(listOf(keyValue)),
+    meta: later(json),
+    proto_paths: later(listOf(string)),
+  },
+};
+
+const protectedSpec: DirectiveSpec = {
+  name: 'protected',
+  locations: ['OBJECT', 'FIELD_DEFINITION', 'INTERFACE', 'INPUT_OBJECT', 'INPUT_FIELD_DEFINITION'],
+  args: { id: { type: listOf(string) } },
+};
+
+/** Directives of Tailcall that tc-gen does not compile yet. */
+const notYet = (name: string, locations: DirectiveLocation[]): DirectiveSpec => ({
+  name,
+  locations,
+  args: {},
+  unsupported: true,
+});
+
+export const DIRECTIVES: ReadonlyMap<string, DirectiveSpec> = new Map(
+  [
+    server,
+    upstream,
+    http,
+    link,
+    protectedSpec,
+    notYet('expr', ['FIELD_DEFINITION', 'OBJECT']),
+    notYet('const', ['FIELD_DEFINITION', 'OBJECT']),
+    notYet('call', ['FIELD_DEFINITION', 'OBJECT']),
+    notYet('addField', ['OBJECT']),
+    notYet('modify', ['FIELD_DEFINITION']),
+    notYet('omit', ['FIELD_DEFINITION']),
+    notYet('cache', ['FIELD_DEFINITION', 'OBJECT']),
+    notYet('discriminate', ['FIELD_DEFINITION']),
+    notYet('alias', ['ENUM_VALUE']),
+    notYet('graphQL', ['FIELD_DEFINITION', 'OBJECT']),
+    notYet('grpc', ['FIELD_DEFINITION', 'OBJECT']),
+    notYet('js', ['FIELD_DEFINITION', 'OBJECT']),
+    notYet('rest', ['FIELD_DEFINITION']),
+    notYet('telemetry', ['SCHEMA']),
+  ].map((spec) => [spec.name, spec]),
+);
+
+/** Directives of GraphQL itself, passed through to the public schema untouched. */
+export const GRAPHQL_DIRECTIVES: ReadonlySet<string> = new Set(['deprecated', 'specifiedBy', 'oneOf']);

@@ -1,0 +1,71 @@
+/**
+ * The plan: everything the emitter needs, decided. It holds no AST and no
+ * template text; each upstream call is a list of parts the emitter turns
+ * into plain string concatenation.
+ */
+import type { GraphQLSchema } from 'graphql';
+
+import type { HttpMethod } from '../load/directive-specs.ts';
+import type { AuthLink, ServerSettings, UpstreamSettings } from '../model.ts';
+
+export type { HttpMethod };
+
+/** Where a template value comes from at request time. */
+export type ValueRef =
+  | { root: 'args'; path: readonly string[] }
+  | { root: 'value'; path: readonly string[] }
+  | { root: 'headers'; name: string }
+  | { root: 'env'; name: string };
+
+export type TextPart = { kind: 'literal'; text: string } | { kind: 'ref'; ref: ValueRef };
+
+/** How a reference is written into the URL. */
+export type UrlPart =
+  | { kind: 'literal'; text: string }
+  | { kind: 'ref'; ref: ValueRef; encode: 'raw' | 'path' };
+
+/**
+ * A query parameter. Its value is the first part that resolves (Tailcall's
+ * rule): a literal always does, a reference when it is not undefined.
+ */
+export interface QueryParam {
+  key: string;
+  value: readonly TextPart[];
+  /** `url`: written in the URL itself, dropped when empty; `entry`: an `@http(query:)` entry. */
+  origin: 'url' | 'entry';
+  skipEmpty: boolean;
+}
+
+export type BodyPart =
+  | { kind: 'literal'; text: string }
+  | { kind: 'ref'; ref: ValueRef; context: 'string' | 'value' };
+
+export interface HttpResolverPlan {
+  typeName: string;
+  fieldName: string;
+  /** Name of the generated resolver function. */
+  functionName: string;
+  method: HttpMethod;
+  /** True when the URL starts with the upstream base URL (the `path` form). */
+  fromBaseUrl: boolean;
+  url: readonly UrlPart[];
+  query: readonly QueryParam[];
+  headers: readonly { key: string; value: readonly TextPart[] }[];
+  body?: readonly BodyPart[];
+  /** The template as written, for the resolver's doc comment. */
+  description: string;
+  /** Provider ids any of which admits the caller; undefined when the field is public. */
+  protection?: readonly string[];
+}
+
+export interface Plan {
+  /** The config file name, for generated headers. */
+  configName: string;
+  schema: GraphQLSchema;
+  server: ServerSettings;
+  upstream: UpstreamSettings;
+  authLinks: readonly AuthLink[];
+  resolvers: readonly HttpResolverPlan[];
+  /** typeName → fieldName → provider ids (empty = any linked provider). */
+  protection: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+}

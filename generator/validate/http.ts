@@ -1,0 +1,334 @@
+import type { ConstValueNode } from 'graphql';
+
+import { DiagnosticCode, type DiagnosticBag, type SourceSpan } from '../diagnostics.ts';
+import type { DecodedDirective, JsonValue } from '../load/decode-directive.ts';
+import type { HttpMethod } from '../load/directive-specs.ts';
+import type { SourceFile } from '../load/source-file.ts';
+import type { UpstreamSettings } from '../model.ts';
+import type { BodyPart, HttpResolverPlan, QueryParam, TextPart, UrlPart } from '../plan/plan.ts';
+import { parseTemplate, type Segment } from '../template/mustache.ts';
+import { checkReference, type TemplatePosition, type TemplateScope } from './templates.ts';
+
+type ExprSegment = Extract<Segment, { kind: 'expr' }>;
+
+interface Context {
+  scope: TemplateScope;
+  directive: DecodedDirective;
+  file: SourceFile;
+  bag: DiagnosticBag;
+  upstream: UpstreamSettings;
+}
+
+/**
+ * Checks an `@http` directive and compiles it into the parts of its upstream
+ * request. Every template reference is resolved here, at build time; the
+ * generated resolver only concatenates strings.
+ */
+export function compileHttp(
+  directive: DecodedDirective,
+  scope: TemplateScope,
+  upstream: UpstreamSettings,
+  file: SourceFile,
+  bag: DiagnosticBag,
+): Omit<HttpResolverPlan, 'functionName' | 'protection'> | undefined {
+  const ctx: Context = { scope, directive, file, bag, upstream };
+  const { args, trace } = directive;
+  const typeName = scope.parentType.name;
+  const fieldName = scope.field.name;
+  const errorsBefore = bag.items.length;
+
+  const url = args['url'];
+  const path = args['path'];
+  if (typeof url === 'string' && typeof path === 'string') {
+    bag.error(
+      DiagnosticCode.InvalidArgument,
+      '@http takes either `url` or `path`, not both',
+      file.spanOf(directive.argNodes['path']),
+      `${trace}.path`,
+    );
+    return undefined;
+  }
+  if (typeof url !== 'string' && typeof path !== 'string') {
+    bag.error(DiagnosticCode.MissingArgument, 'Parsing failed because of missing field `url`', file.spanOf(directive.node), trace);
+    return undefined;
+  }
+
+  const written = (url ?? path) as string;
+  const argName = typeof url === 'string' ? 'url' : 'path';
+  const relative = typeof path === 'string' || !/^(https?:\/\/|\{\{)/i.test(written);
+  if (relative && upstream.baseURL === undefined) {
+    bag.error(
+      DiagnosticCode.MissingBaseUrl,
+      'No base URL defined',
+      file.spanOf(directive.argNodes[argName]),
+      `${trace}.${argName}`,
+      typeof path === 'string'
+        ? 'add @upstream(baseURL: "https://...") to the schema, or use @http(url:) with an absolute URL'
+        : 'write an absolute http(s) URL, or add @upstream(baseURL: "https://...") to the schema',
+    );
+  }
+
+  const { urlParts, urlQuery } = compileUrl(written, relative, argName, ctx);
+  const query = compileQueryEntries(ctx);
+  const headers = compileHeaders(ctx);
+  const body = args['body'] === undefined ? undefined : compileBody(args['body'], ctx);
+  const method = ((args['method'] as string | undefined) ?? 'GET') as HttpMethod;
+
+  if (bag.items.length > errorsBefore) return undefined;
+
+  return {
+    typeName,
+    fieldName,
+    method,
+    fromBaseUrl: relative,
+    url: urlParts,
+    query: [...urlQuery, ...query],
+    headers,
+    ...(body === undefined ? {} : { body }),
+    description: `${method} ${relative ? '{baseURL}' : ''}${relative && !written.startsWith('/') ? '/' : ''}${written}`,
+  };
+}
+
+/** Resolves one template's references, reporting each mistake at its own column. */
+function compileText(
+  text: string,
+  position: TemplatePosition,
+  node: ConstValueNode | undefined,
+  trace: string,
+  ctx: Context,
+): TextPart[] {
+  const parts: TextPart[] = [];
+  for (const segment of parseTemplate(text)) {
+    if (segment.kind === 'literal') {
+      parts.push({ kind: 'literal', text: segment.text });
+      continue;
+    }
+    const resolved = resolve(segment, text, position, node, trace, ctx);
+    if (resolved) parts.push(resolved);
+  }
+  return mergeLiterals(parts);
+}
+
+function resolve(
+  segment: ExprSegment,
+  text: string,
+  position: TemplatePosition,
+  node: ConstValueNode | undefined,
+  trace: string,
+  ctx: Context,
+): TextPart | undefined {
+  const checked = checkReference(segment.path, ctx.scope, position);
+  if ('error' in checked) {
+    const code = codeFor(checked.error);
+    ctx.bag.error(code, checked.error, spanOfExpression(ctx.file, node, text.slice(segment.offset, segment.offset + segment.length)), trace);
+    return undefined;
+  }
+  if ('literal' in checked) return { kind: 'literal', text: checked.literal };
+  if ('wholeRoot' in checked) {
+    if (checked.wholeRoot === 'vars') return { kind: 'literal', text: JSON.stringify(Object.fromEntries(ctx.scope.vars)) };
+    return { kind: 'ref', ref: { root: checked.wholeRoot, path: [] } };
+  }
+  return { kind: 'ref', ref: checked.ref };
+}
+
+function codeFor(message: string) {
+  if (message.startsWith('no argument')) return DiagnosticCode.TemplateUnknownArgument;
+  if (message.startsWith('unknown template directive')) return DiagnosticCode.TemplateUnknownRoot;
+  if (message.startsWith('no value')) return DiagnosticCode.TemplateUnknownValue;
+  if (message.startsWith('var ')) return DiagnosticCode.TemplateUnknownVar;
+  return DiagnosticCode.TemplateInvalid;
+}
+
+function compileUrl(
+  written: string,
+  relative: boolean,
+  argName: string,
+  ctx: Context,
+): { urlParts: UrlPart[]; urlQuery: QueryParam[] } {
+  const node = ctx.directive.argNodes[argName];
+  const trace = `${ctx.directive.trace}.path`;
+  const parts = compileText(written, 'url', node, trace, ctx);
+
+  // Split at the first '?' written literally: before it is the URL, after it query pairs.
+  const before: TextPart[] = [];
+  const after: TextPart[] = [];
+  let inQuery = false;
+  for (const part of parts) {
+    if (inQuery) after.push(part);
+    else if (part.kind === 'literal' && part.text.includes('?')) {
+      const at = part.text.indexOf('?');
+      before.push({ kind: 'literal', text: part.text.slice(0, at) });
+      after.push({ kind: 'literal', text: part.text.slice(at + 1) });
+      inQuery = true;
+    } else before.push(part);
+  }
+
+  // References before the first '/' after the scheme stand in the host: written raw.
+  const urlParts: UrlPart[] = [];
+  let inPath = relative;
+  let literalSoFar = '';
+  for (const part of mergeLiterals(before)) {
+    if (part.kind === 'literal') {
+      urlParts.push(part);
+      literalSoFar += part.text;
+      if (!inPath) {
+        const afterScheme = literalSoFar.replace(/^[a-z]+:\/\//i, '');
+        inPath = afterScheme !== literalSoFar && afterScheme.includes('/');
+      }
+      continue;
+    }
+    urlParts.push({ kind: 'ref', ref: part.ref, encode: inPath ? 'path' : 'raw' });
+    literalSoFar += 'x';
+  }
+  if (relative && urlParts[0]?.kind === 'literal' && !urlParts[0].text.startsWith('/')) {
+    urlParts[0] = { kind: 'literal', text: `/${urlParts[0].text}` };
+  } else if (relative && urlParts[0]?.kind !== 'literal') {
+    urlParts.unshift({ kind: 'literal', text: '/' });
+  }
+
+  return { urlParts, urlQuery: splitQuery(after, trace, ctx) };
+}
+
+/** Splits `a=1&b={{.args.b}}` (already resolved into parts) into parameters. */
+function splitQuery(parts: readonly TextPart[], trace: string, ctx: Context): QueryParam[] {
+  const params: QueryParam[] = [];
+  let key = '';
+  let value: TextPart[] | undefined;
+  const flush = () => {
+    if (key !== '' || value) {
+      params.push({ key, value: mergeLiterals(value ?? []), origin: 'url', skipEmpty: false });
+    }
+    key = '';
+    value = undefined;
+  };
+
+  for (const part of parts) {
+    if (part.kind === 'ref') {
+      if (value) value.push(part);
+      else {
+        ctx.bag.error(
+          DiagnosticCode.TemplateInvalid,
+          'a template cannot stand in a query parameter name',
+          ctx.file.spanOf(ctx.directive.node),
+          trace,
+        );
+      }
+      continue;
+    }
+    const pieces = part.text.split('&');
+    pieces.forEach((piece, i) => {
+      if (i > 0) flush();
+      if (value) {
+        if (piece) value.push({ kind: 'literal', text: piece });
+        return;
+      }
+      const eq = piece.indexOf('=');
+      if (eq < 0) key += piece;
+      else {
+        key += piece.slice(0, eq);
+        value = piece.slice(eq + 1) ? [{ kind: 'literal', text: piece.slice(eq + 1) }] : [];
+      }
+    });
+  }
+  flush();
+
+  return params.map((p) => ({ ...p, key: decodeURIComponentSafe(p.key) }));
+}
+
+function compileQueryEntries(ctx: Context): QueryParam[] {
+  const entries = (ctx.directive.args['query'] as { key: string; value: string; skipEmpty?: boolean }[] | undefined) ?? [];
+  const node = ctx.directive.argNodes['query'];
+  return entries.map((entry) => ({
+    key: entry.key,
+    value: compileText(entry.value, 'query', node, `${ctx.directive.trace}.query`, ctx),
+    origin: 'entry',
+    skipEmpty: entry.skipEmpty === true,
+  }));
+}
+
+function compileHeaders(ctx: Context): { key: string; value: TextPart[] }[] {
+  const entries = (ctx.directive.args['headers'] as { key: string; value: string }[] | undefined) ?? [];
+  const node = ctx.directive.argNodes['headers'];
+  const trace = `${ctx.directive.trace}.headers`;
+  return entries.flatMap((entry) => {
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(entry.key)) {
+      ctx.bag.error(DiagnosticCode.InvalidArgument, `invalid HTTP header name '${entry.key}'`, ctx.file.spanOf(node), trace);
+      return [];
+    }
+    return [{ key: entry.key.toLowerCase(), value: compileText(entry.value, 'header', node, trace, ctx) }];
+  });
+}
+
+/**
+ * Tailcall renders a body by writing the JSON value as compact text and then
+ * substituting every `{{...}}` in that text. A `"` left alone between two
+ * expressions (or at either end) is dropped, so `"{{.args.input}}"` sends the
+ * object itself. Each reference is marked with whether it lands inside a JSON
+ * string, where tc-gen escapes it (Tailcall inserts it raw, which lets a
+ * caller break out of the string).
+ */
+function compileBody(body: JsonValue, ctx: Context): BodyPart[] {
+  const text = JSON.stringify(body);
+  const node = ctx.directive.argNodes['body'];
+  const trace = `${ctx.directive.trace}.body`;
+  const segments = parseTemplate(text).filter((s) => !(s.kind === 'literal' && s.text === '"'));
+
+  const parts: BodyPart[] = [];
+  let quotes = 0;
+  for (const segment of segments) {
+    if (segment.kind === 'literal') {
+      parts.push({ kind: 'literal', text: segment.text });
+      quotes += countUnescapedQuotes(segment.text);
+      continue;
+    }
+    const resolved = resolve(segment, text, 'body', node, trace, ctx);
+    if (!resolved) continue;
+    if (resolved.kind === 'literal') {
+      const inString = quotes % 2 === 1;
+      parts.push({ kind: 'literal', text: inString ? JSON.stringify(resolved.text).slice(1, -1) : resolved.text });
+      continue;
+    }
+    parts.push({ kind: 'ref', ref: resolved.ref, context: quotes % 2 === 1 ? 'string' : 'value' });
+  }
+
+  return parts;
+}
+
+function countUnescapedQuotes(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') count++;
+  }
+  return count;
+}
+
+function mergeLiterals<T extends { kind: string }>(parts: readonly T[]): T[] {
+  const out: T[] = [];
+  for (const part of parts) {
+    const previous = out.at(-1);
+    if (part.kind === 'literal' && previous?.kind === 'literal') {
+      out[out.length - 1] = { ...previous, text: (previous as unknown as { text: string }).text + (part as unknown as { text: string }).text };
+    } else if (!(part.kind === 'literal' && (part as unknown as { text: string }).text === '')) {
+      out.push(part);
+    }
+  }
+  return out;
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Points at an expression inside a string argument when it can be found there, else at the argument. */
+export function spanOfExpression(file: SourceFile, node: ConstValueNode | undefined, expression: string): SourceSpan | undefined {
+  if (!node?.loc) return undefined;
+  const raw = file.text.slice(node.loc.start, node.loc.end);
+  const at = raw.indexOf(expression);
+  if (at < 0) return file.spanOf(node);
+  return file.spanAt(node.loc.start + at, expression.length);
+}

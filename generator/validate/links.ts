@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { JwksProvider } from '@tc-gen/runtime';
+
+import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
+import type { DecodedDirective, JsonValue } from '../load/decode-directive.ts';
+import { describeIoError } from '../load/load-config.ts';
+import type { SourceFile } from '../load/source-file.ts';
+import type { AuthLink } from '../model.ts';
+
+/**
+ * Reads every `@link`: checks ids, loads the linked JWKS and htpasswd files
+ * relative to the config, and makes sure each is usable. A JWKS is checked
+ * with the very code the generated server runs at start-up, so a build that
+ * passes cannot fail there for a key problem.
+ */
+export async function readLinks(
+  directives: readonly DecodedDirective[],
+  file: SourceFile,
+  bag: DiagnosticBag,
+): Promise<AuthLink[]> {
+  const links = directives.filter((d) => d.name === 'link');
+  reportDuplicateIds(links, file, bag);
+
+  const authLinks: AuthLink[] = [];
+  const counters = { Jwks: 0, Htpasswd: 0 };
+  for (const link of links) {
+    const type = (link.args['type'] as string | undefined) ?? 'Config';
+    const src = link.args['src'];
+    if (typeof src !== 'string') continue;
+    const srcSpan = file.spanOf(link.argNodes['src']);
+
+    if (src.trim() === '') {
+      bag.error(DiagnosticCode.InvalidArgument, 'Link src cannot be empty', srcSpan, link.trace);
+      continue;
+    }
+    if (type !== 'Jwks' && type !== 'Htpasswd') {
+      bag.error(
+        DiagnosticCode.UnsupportedLink,
+        `@link(type: ${type}) is not supported by this version of tc-gen`,
+        file.spanOf(link.argNodes['type'] ?? link.node),
+        link.trace,
+      );
+      continue;
+    }
+    if (/^https?:\/\//i.test(src)) {
+      // TODO: remote key sets need fetching at start-up and refreshing on rotation;
+      // until that lands, only files next to the config are accepted.
+      bag.error(
+        DiagnosticCode.UnsupportedLink,
+        `@link(src:) must be a file path in this version of tc-gen, got the URL '${src}'`,
+        srcSpan,
+        link.trace,
+      );
+      continue;
+    }
+
+    const id = typeof link.args['id'] === 'string' ? link.args['id'] : `${type.toLowerCase()}-${counters[type]}`;
+    counters[type]++;
+
+    const absolute = path.resolve(path.dirname(file.path), src);
+    let text: string;
+    try {
+      text = await readFile(absolute, 'utf8');
+    } catch (error) {
+      bag.error(DiagnosticCode.FileUnreadable, `Failed to read file: ${src}: ${describeIoError(error)}`, srcSpan, link.trace);
+      continue;
+    }
+
+    if (type === 'Htpasswd') {
+      const entries = text.split(/\r?\n/).filter((line) => /^[^#:\s][^:]*:\S/.test(line.trim()));
+      if (entries.length === 0) {
+        bag.error(DiagnosticCode.InvalidHtpasswd, `htpasswd file ${src} has no 'user:hash' entries`, srcSpan, link.trace);
+        continue;
+      }
+      authLinks.push({ kind: 'Htpasswd', id, src, htpasswd: text });
+      continue;
+    }
+
+    const jwks = await readJwks(text, src, id);
+    if (typeof jwks === 'string') {
+      bag.error(DiagnosticCode.InvalidJwks, jwks, srcSpan, link.trace);
+      continue;
+    }
+    authLinks.push({ kind: 'Jwks', id, src, jwks });
+  }
+
+  return authLinks;
+}
+
+/** Parses and checks a key set; returns the reason as a string when it is unusable. */
+async function readJwks(text: string, src: string, id: string): Promise<{ keys: Record<string, JsonValue>[] } | string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return `JWKS file ${src} is not valid JSON: ${(error as Error).message}`;
+  }
+  const keys = (parsed as { keys?: unknown } | null)?.keys;
+  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(keys)) {
+    return `JWKS file ${src}: missing field \`keys\``;
+  }
+  try {
+    await JwksProvider.fromKeySet(id, { keys: keys as Record<string, unknown>[] });
+  } catch (error) {
+    return `JWKS file ${src} has no usable signing key: ${(error as Error).message}`;
+  }
+  return { keys: keys as Record<string, JsonValue>[] };
+}
+
+function reportDuplicateIds(links: readonly DecodedDirective[], file: SourceFile, bag: DiagnosticBag): void {
+  const byId = new Map<string, DecodedDirective[]>();
+  for (const link of links) {
+    const id = link.args['id'];
+    if (typeof id !== 'string') continue;
+    byId.set(id, [...(byId.get(id) ?? []), link]);
+  }
+  for (const [id, group] of byId) {
+    if (group.length < 2) continue;
+    for (const link of group) {
+      bag.error(DiagnosticCode.DuplicateLinkId, `Duplicated id: ${id}`, file.spanOf(link.argNodes['id']), link.trace);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import {
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  type GraphQLSchema,
+} from 'graphql';
+
+import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
+import type { DecodedDirective } from '../load/decode-directive.ts';
+import type { SourceFile } from '../load/source-file.ts';
+import { directivesOf, type AuthLink, type DirectiveIndex } from '../model.ts';
+
+/**
+ * Decides which fields need a credential and which providers may give it.
+ *
+ * A field is protected by its own `@protected`, by its parent type's, or by
+ * its output type's. The most specific directive decides which providers
+ * admit: the field's own ids, else the parent type's, else the output type's;
+ * no ids means any linked provider. (Tailcall ANDs the lists instead, which a
+ * single Authorization header can never satisfy when they differ.)
+ */
+export function planProtection(
+  schema: GraphQLSchema,
+  index: DirectiveIndex,
+  authLinks: readonly AuthLink[],
+  hasAuthLinks: boolean,
+  file: SourceFile,
+  bag: DiagnosticBag,
+): Map<string, Map<string, readonly string[]>> {
+  const known = new Set(authLinks.map((l) => l.id));
+  const check = (directive: DecodedDirective): readonly string[] => {
+    if (!hasAuthLinks) {
+      bag.error(
+        DiagnosticCode.ProtectedWithoutProvider,
+        '@protected operator is used but there is no @link definitions for auth providers',
+        file.spanOf(directive.node),
+        directive.trace,
+        'link a key set or an htpasswd file: @link(id: "auth", type: Jwks, src: "jwks.json")',
+      );
+      return [];
+    }
+    const ids = (directive.args['id'] as string[] | undefined) ?? [];
+    for (const id of ids) {
+      if (!known.has(id)) {
+        bag.error(DiagnosticCode.UnknownProvider, `Auth provider ${id} not found`, file.spanOf(directive.argNodes['id']), directive.trace);
+      }
+    }
+    return [...new Set(ids)];
+  };
+
+  const typeIds = new Map<string, readonly string[]>();
+  for (const [typeName] of index.types) {
+    const directive = directivesOf(index, typeName, 'protected')[0];
+    if (directive) typeIds.set(typeName, check(directive));
+  }
+
+  const table = new Map<string, Map<string, readonly string[]>>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) continue;
+    const fields = new Map<string, readonly string[]>();
+    for (const field of Object.values(type.getFields())) {
+      const own = directivesOf(index, `${type.name}.${field.name}`, 'protected')[0];
+      const ownIds = own ? check(own) : undefined;
+      const ids = ownIds ?? typeIds.get(type.name) ?? typeIds.get(getNamedType(field.type).name);
+      if (ids !== undefined) fields.set(field.name, ids);
+    }
+    if (fields.size > 0) table.set(type.name, fields);
+  }
+
+  return table;
+}

@@ -1,0 +1,118 @@
+import { Agent, request } from 'undici';
+
+import {
+  httpStatusError,
+  networkError,
+  parseJsonOrUndefined,
+  UpstreamError,
+} from './upstream-error.js';
+import type { UpstreamRequest } from './upstream-request.js';
+
+/** Settings of the shared upstream connection pool; they mirror Tailcall's `@upstream`. */
+export interface UpstreamClientOptions {
+  /** Whole request including the response body, in ms. @default 60_000 */
+  timeoutMs?: number;
+  /** TCP connect timeout, in ms. @default 60_000 */
+  connectTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept, in ms. @default 60_000 */
+  keepAliveTimeoutMs?: number;
+  /** Maximum number of connections to one origin. @default 128 */
+  connectionsPerOrigin?: number;
+  /** Value of the `user-agent` header unless the request sets one. @default 'tc-gen' */
+  userAgent?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_CONNECTIONS_PER_ORIGIN = 128;
+const DEFAULT_USER_AGENT = 'tc-gen';
+
+/**
+ * The HTTP client behind every `@http` resolver: one undici `Agent` (one keep-alive pool per
+ * origin) shared by all fields, returning parsed JSON and turning every failure into an
+ * `UpstreamError` whose message is safe to show to the GraphQL client.
+ */
+export class UpstreamClient {
+  readonly #agent: Agent;
+  readonly #timeoutMs: number;
+  readonly #userAgent: string;
+
+  constructor(options: UpstreamClientOptions = {}) {
+    const keepAliveTimeout = options.keepAliveTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.#agent = new Agent({
+      connections: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
+      connectTimeout: options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+      keepAliveTimeout,
+      // Caps the idle time an upstream may announce with `Keep-Alive: timeout=N`.
+      keepAliveMaxTimeout: keepAliveTimeout,
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: this.#timeoutMs,
+    });
+  }
+
+  /** Resolves to the parsed JSON body (null for an empty body). Throws UpstreamError. */
+  async request(req: UpstreamRequest): Promise<unknown> {
+    // headersTimeout/bodyTimeout only bound each phase; the signal bounds the whole exchange.
+    const signal = AbortSignal.timeout(this.#timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const response = await request(req.url, {
+        method: req.method,
+        headers: this.#headers(req),
+        body: req.body ?? null,
+        dispatcher: this.#agent,
+        signal,
+      });
+      status = response.statusCode;
+      // Reading the body to the end also hands the connection back to the pool.
+      text = await response.body.text();
+    } catch (error) {
+      throw networkError(error, signal.aborted, req.field);
+    }
+
+    if (status >= 400) {
+      throw httpStatusError(status, text, req.field);
+    }
+
+    return parseBody(text, req.field);
+  }
+
+  /** Closes idle connections and waits for in-flight requests to finish. */
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  #headers(req: UpstreamRequest): Record<string, string> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers ?? {})) {
+      headers[name.toLowerCase()] = value;
+    }
+    // Tailcall sends a JSON content-type for every method but GET, even without a body.
+    if (req.method !== 'GET' && headers['content-type'] === undefined) {
+      headers['content-type'] = 'application/json';
+    }
+    headers['user-agent'] ??= this.#userAgent;
+
+    return headers;
+  }
+}
+
+function parseBody(text: string, field: string | undefined): unknown {
+  if (text.trim().length === 0) {
+    return null;
+  }
+
+  const value = parseJsonOrUndefined(text);
+  if (value === undefined) {
+    throw new UpstreamError(
+      'IOException: upstream response is not valid JSON',
+      { code: 'INVALID_JSON' },
+      { field },
+    );
+  }
+
+  return value;
+}

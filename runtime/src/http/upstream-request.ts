@@ -1,0 +1,16 @@
+/** The HTTP methods a Tailcall `@http` directive may use. */
+export type HttpMethod =
+  'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'CONNECT' | 'TRACE';
+
+/** One call to an upstream service, fully prepared by generated code. */
+export interface UpstreamRequest {
+  method: HttpMethod;
+  /** Absolute URL, already fully encoded by generated code. */
+  url: string;
+  /** Header names in any case; they are lower-cased before sending. */
+  headers?: Readonly<Record<string, string>>;
+  /** Already serialised request body. */
+  body?: string;
+  /** GraphQL coordinate for logs, e.g. `'Query.user'`. Never sent upstream. */
+  field?: string;
+}

@@ -1,0 +1,86 @@
+/**
+ * Helpers the generated resolvers call to turn request values into URL,
+ * header and body text. The templates themselves were compiled by tc-gen;
+ * nothing here parses a template.
+ */
+
+/**
+ * Tailcall's text form of a value: strings as they are, numbers and booleans
+ * as text, objects and lists as compact JSON, null and missing as nothing.
+ */
+export function toText(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    case 'undefined':
+      return '';
+    case 'object':
+      return value === null ? '' : JSON.stringify(value);
+    default:
+      return '';
+  }
+}
+
+/** Reads a nested member (`['input', 'id']`) of a value, or undefined when any step is missing. */
+export function valueAt(root: unknown, path: readonly string[]): unknown {
+  let current = root;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/**
+ * A value as one URL path segment. Everything that could change the route
+ * (`/`, `?`, `#`, `%`, `..` tricks) is percent-encoded; Tailcall inserts
+ * values raw, which lets a caller choose another upstream path.
+ */
+export function encodePathSegment(value: unknown): string {
+  return encodeURIComponent(toText(value)).replace(/%(3A|40|2C)/g, decodeOne);
+}
+
+/** A value as a query key or value: `&`, `=`, `+` and `#` are always encoded. */
+export function encodeQueryComponent(text: string): string {
+  return encodeURIComponent(text).replace(/%(5B|5D|3A|40|2C|2F|3F)/g, decodeOne);
+}
+
+function decodeOne(escape: string): string {
+  return decodeURIComponent(escape);
+}
+
+/** The text of a value placed inside a JSON string literal of a request body. */
+export function jsonStringContent(value: unknown): string {
+  return JSON.stringify(toText(value)).slice(1, -1);
+}
+
+/** One header value of the incoming request (lower-case name), joined when repeated. */
+export function headerValue(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  name: string,
+): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The incoming headers a config forwards upstream (`@upstream(allowedHeaders)`), by lower-case name. */
+export function forwardHeaders(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  names: readonly string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = headerValue(headers, name);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/** A rendered header value, or undefined when it cannot be sent (CR, LF or NUL in it). */
+export function safeHeaderValue(text: string): string | undefined {
+  return /[\r\n\0]/.test(text) ? undefined : text;
+}
