@@ -9,6 +9,9 @@ import type { SourceFile } from './load/source-file.ts';
 import { TC_GEN_VERSION } from './version.ts';
 import { OutputError } from './write-output.ts';
 
+/** A mistake in how tc-gen was called. */
+class UsageError extends Error {}
+
 /** Exit codes, documented in the README and `--help`. */
 export const ExitCode = { Ok: 0, ConfigErrors: 1, Usage: 2, Internal: 3 } as const;
 
@@ -17,80 +20,106 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], file: SourceFile |
   for (const diagnostic of diagnostics) {
     const text = formatDiagnostic(diagnostic, {
       color,
-      sourceLine: (name, line) => (file && name === file.displayName ? file.lineText(line) : undefined),
+      sourceLine: (name, line) =>
+        file && name === file.displayName ? file.lineText(line) : undefined,
     });
     process.stderr.write(`${text}\n`);
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  if (errors > 0) process.stderr.write(`\n${errors} error${errors === 1 ? '' : 's'}; nothing was written.\n`);
+  if (errors > 0)
+    process.stderr.write(`\n${errors} error${errors === 1 ? '' : 's'}; nothing was written.\n`);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode: number = ExitCode.Ok;
 
-  await yargs(argv as string[])
-    .scriptName('tc-gen')
-    .version(TC_GEN_VERSION)
-    .usage('$0 <command> [options]\n\nCompiles a Tailcall GraphQL config into a typed fastify + mercurius server.')
-    .command(
-      'build <config>',
-      'compile CONFIG into a server project in OUT',
-      (y) =>
-        y
-          .positional('config', { type: 'string', demandOption: true, describe: 'the config (.graphql)' })
-          .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output folder' })
-          .example('$0 build config.graphql -o server', 'generate ./server from config.graphql'),
-      async (args) => {
-        const started = performance.now();
-        const result = await build(args.config, args.out);
-        printDiagnostics(result.diagnostics, result.file);
-        if (!result.plan || !result.written) {
-          exitCode = ExitCode.ConfigErrors;
-          return;
-        }
-        const { written } = result;
-        const ms = Math.round(performance.now() - started);
-        const protectedCount = [...result.plan.protection.values()].reduce((n, fields) => n + fields.size, 0);
-        process.stdout.write(
-          `tc-gen: ${result.plan.resolvers.length} resolvers, ${protectedCount} protected fields → ` +
-            `${path.relative(process.cwd(), args.out) || '.'} (${written.written} written, ` +
-            `${written.unchanged} unchanged, ${written.removed} removed) in ${ms} ms\n`,
-        );
-      },
-    )
-    .command(
-      'check <config>',
-      'validate CONFIG and report every problem; writes nothing',
-      (y) =>
-        y
-          .positional('config', { type: 'string', demandOption: true, describe: 'the config (.graphql)' })
-          .example('$0 check config.graphql', 'list every mistake in config.graphql'),
-      async (args) => {
-        const result = await analyze(args.config);
-        printDiagnostics(result.diagnostics, result.file);
-        if (!result.plan) {
-          exitCode = ExitCode.ConfigErrors;
-          return;
-        }
-        process.stdout.write(`tc-gen: ${args.config} is valid (${result.plan.resolvers.length} resolvers)\n`);
-      },
-    )
-    .demandCommand(1, 'name a command: build or check')
-    .strict()
-    .epilog('Exit codes: 0 success, 1 the config has errors, 2 usage or output-folder error, 3 internal error.')
-    .exitProcess(false)
-    .fail((message, error) => {
-      if (error instanceof OutputError) {
-        process.stderr.write(`tc-gen: ${error.message}\n`);
-        exitCode = ExitCode.Usage;
-        return;
-      }
-      if (error) throw error;
-      process.stderr.write(`tc-gen: ${message}\nRun 'tc-gen --help' for usage.\n`);
-      exitCode = ExitCode.Usage;
-    })
-    .help()
-    .parseAsync();
+  try {
+    await yargs(argv as string[])
+      .scriptName('tc-gen')
+      .version(TC_GEN_VERSION)
+      .usage(
+        '$0 <command> [options]\n\nCompiles a Tailcall GraphQL config into a typed fastify + mercurius server.',
+      )
+      .command(
+        'build <config>',
+        'compile CONFIG into a server project in OUT',
+        (y) =>
+          y
+            .positional('config', {
+              type: 'string',
+              demandOption: true,
+              describe: 'the config (.graphql)',
+            })
+            .option('out', {
+              alias: 'o',
+              type: 'string',
+              demandOption: true,
+              describe: 'output folder',
+            })
+            .example('$0 build config.graphql -o server', 'generate ./server from config.graphql'),
+        async (args) => {
+          const started = performance.now();
+          const result = await build(args.config, args.out);
+          printDiagnostics(result.diagnostics, result.file);
+          if (!result.plan || !result.written) {
+            exitCode = ExitCode.ConfigErrors;
+            return;
+          }
+          const { written } = result;
+          const ms = Math.round(performance.now() - started);
+          const protectedCount = [...result.plan.protection.values()].reduce(
+            (n, fields) => n + fields.size,
+            0,
+          );
+          process.stdout.write(
+            `tc-gen: ${result.plan.resolvers.length} resolvers, ${protectedCount} protected fields → ` +
+              `${path.relative(process.cwd(), args.out) || '.'} (${written.written} written, ` +
+              `${written.unchanged} unchanged, ${written.removed} removed) in ${ms} ms\n`,
+          );
+        },
+      )
+      .command(
+        'check <config>',
+        'validate CONFIG and report every problem; writes nothing',
+        (y) =>
+          y
+            .positional('config', {
+              type: 'string',
+              demandOption: true,
+              describe: 'the config (.graphql)',
+            })
+            .example('$0 check config.graphql', 'list every mistake in config.graphql'),
+        async (args) => {
+          const result = await analyze(args.config);
+          printDiagnostics(result.diagnostics, result.file);
+          if (!result.plan) {
+            exitCode = ExitCode.ConfigErrors;
+            return;
+          }
+          process.stdout.write(
+            `tc-gen: ${args.config} is valid (${result.plan.resolvers.length} resolvers)\n`,
+          );
+        },
+      )
+      .demandCommand(1, 'name a command: build or check')
+      .strict()
+      .epilog(
+        'Exit codes: 0 success, 1 the config has errors, 2 usage or output-folder error, 3 internal error.',
+      )
+      .exitProcess(false)
+      .fail((message, error) => {
+        // Throwing stops yargs here; with exitProcess(false) it would otherwise run the handler.
+        throw error ?? new UsageError(message);
+      })
+      .help()
+      .parseAsync();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`tc-gen: ${error.message}\nRun 'tc-gen --help' for usage.\n`);
+      return ExitCode.Usage;
+    }
+    throw error;
+  }
 
   return exitCode;
 }
@@ -105,7 +134,9 @@ main(hideBin(process.argv)).then(
       process.exitCode = ExitCode.Usage;
       return;
     }
-    process.stderr.write(`tc-gen: internal error, please report it:\n${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(
+      `tc-gen: internal error, please report it:\n${(error as Error).stack ?? String(error)}\n`,
+    );
     process.exitCode = ExitCode.Internal;
   },
 );

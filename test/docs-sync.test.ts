@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { it } from 'node:test';
+
+import { DiagnosticCode } from '../generator/diagnostics.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+it('documents every diagnostic code in the README, and no code that does not exist', async () => {
+  const readme = await readFile(path.join(root, 'README.md'), 'utf8');
+  const documented = new Set(readme.match(/`TCG_[A-Z_]+`/g)?.map((c) => c.slice(1, -1)));
+  const codes = new Set<string>(Object.values(DiagnosticCode));
+  for (const code of codes) assert.ok(documented.has(code), `${code} is not in README.md`);
+  for (const code of documented) assert.ok(codes.has(code), `README.md documents ${code}, which does not exist`);
+});
