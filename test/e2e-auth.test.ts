@@ -10,17 +10,35 @@ import { createRequire } from 'node:module';
 import { after, before, beforeEach, describe, it } from 'node:test';
 
 import bcrypt from 'bcryptjs';
-import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWTPayload } from 'jose';
+import {
+  SignJWT,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  type CryptoKey,
+  type JWTPayload,
+} from 'jose';
 
-import { buildCompileAndStart, graphql, type GraphQLResponse, type RunningServer } from './helpers/generated-server.ts';
+import {
+  buildCompileAndStart,
+  graphql,
+  readResponse,
+  type GraphQLRequest,
+  type GraphQLResponse,
+  type RunningServer,
+} from './helpers/generated-server.ts';
 import { startUpstreamStub, type UpstreamStub } from './helpers/upstream-stub.ts';
 
 // apache-md5 is CommonJS and its bundled declaration types a default import wrongly under NodeNext.
-const apacheMd5 = createRequire(import.meta.url)('apache-md5') as (password: string, salt?: string) => string;
+const apacheMd5 = createRequire(import.meta.url)('apache-md5') as (
+  password: string,
+  salt?: string,
+) => string;
 
-const CONFIG = `schema
+/** The test config; `upstreamArgs` go into `@upstream` after the base URL. */
+const config = (upstreamArgs = '') => `schema
   @server(port: 8000)
-  @upstream(baseURL: "http://127.0.0.1:1")
+  @upstream(baseURL: "http://127.0.0.1:1"${upstreamArgs})
   @link(id: "jwt", type: Jwks, src: "jwks.json")
   @link(id: "basic", type: Htpasswd, src: "users.htpasswd") {
   query: Query
@@ -72,15 +90,15 @@ const USERS = [
 ] as const;
 
 function htpasswdLine(entry: (typeof USERS)[number]): string {
-  const bcryptSalt = bcrypt.genSaltSync(5);
+  const salt = bcrypt.genSaltSync(5);
   switch (entry.form) {
     case '$2y$':
       // Apache's htpasswd writes `$2y$`; bcryptjs writes `$2b$`, the same algorithm.
-      return `${entry.user}:${bcrypt.hashSync(entry.password, bcryptSalt).replace(/^\$2b\$/, '$2y$')}`;
+      return `${entry.user}:${bcrypt.hashSync(entry.password, salt).replace(/^\$2b\$/, '$2y$')}`;
     case '$2a$':
-      return `${entry.user}:${bcrypt.hashSync(entry.password, bcryptSalt.replace(/^\$2b\$/, '$2a$'))}`;
+      return `${entry.user}:${bcrypt.hashSync(entry.password, salt.replace(/^\$2b\$/, '$2a$'))}`;
     case '$2b$':
-      return `${entry.user}:${bcrypt.hashSync(entry.password, bcryptSalt)}`;
+      return `${entry.user}:${bcrypt.hashSync(entry.password, salt)}`;
     case '$apr1$':
       return `${entry.user}:${apacheMd5(entry.password)}`;
     case '{SHA}':
@@ -112,6 +130,8 @@ describe('auth of a generated server with a JWKS and an htpasswd provider', () =
   let privateKey: CryptoKey;
   let publicPem: string;
   let otherPrivateKey: CryptoKey;
+  /** The config and its linked files, as given to the build. */
+  let files: Record<string, string>;
 
   /** An RS256 token; `expiresIn` in seconds from now (negative: already expired), null: no exp. */
   const jwt = async (
@@ -130,19 +150,27 @@ describe('auth of a generated server with a JWKS and an htpasswd provider', () =
 
   /** Sends `query` and checks the exact body and the upstream hits per path. */
   const expect = async (
-    query: string,
+    query: string | GraphQLRequest,
     authorization: string | undefined,
     expected: unknown,
     hits: Readonly<Record<string, number>>,
   ): Promise<void> => {
     stub.reset();
-    const response = await graphql(server.url, query, authorization === undefined ? {} : { authorization });
+    const response = await graphql(
+      server.url,
+      query,
+      authorization === undefined ? {} : { authorization },
+    );
 
     assertBody(response, expected);
     for (const [path, count] of Object.entries(hits)) {
       assert.equal(stub.hits(path), count, `upstream calls to ${path}`);
     }
-    assert.equal(stub.requests.length, Object.values(hits).reduce((a, b) => a + b, 0), 'upstream calls in all');
+    assert.equal(
+      stub.requests.length,
+      Object.values(hits).reduce((a, b) => a + b, 0),
+      'upstream calls in all',
+    );
   };
 
   const protectedFields = {
@@ -153,7 +181,12 @@ describe('auth of a generated server with a JWKS and an htpasswd provider', () =
   type ProtectedField = keyof typeof protectedFields;
 
   const accepted = (field: ProtectedField, authorization: string) =>
-    expect(protectedFields[field].query, authorization, { data: { [field]: USER } }, { [protectedFields[field].path]: 1 });
+    expect(
+      protectedFields[field].query,
+      authorization,
+      { data: { [field]: USER } },
+      { [protectedFields[field].path]: 1 },
+    );
   const refused = (field: ProtectedField, authorization: string | undefined, body: unknown) =>
     expect(protectedFields[field].query, authorization, body, { [protectedFields[field].path]: 0 });
 
@@ -170,14 +203,12 @@ describe('auth of a generated server with a JWKS and an htpasswd provider', () =
       '/jwt': { body: USER },
       '/basic': { body: USER },
     });
-    server = await buildCompileAndStart({
-      files: {
-        'config.graphql': CONFIG,
-        'jwks.json': JSON.stringify(jwks),
-        'users.htpasswd': `${USERS.map(htpasswdLine).join('\n')}\n`,
-      },
-      env: { TC_UPSTREAM_BASE_URL: stub.url },
-    });
+    files = {
+      'config.graphql': config(),
+      'jwks.json': JSON.stringify(jwks),
+      'users.htpasswd': `${USERS.map(htpasswdLine).join('\n')}\n`,
+    };
+    server = await buildCompileAndStart({ files, env: { TC_UPSTREAM_BASE_URL: stub.url } });
   });
 
   after(async () => {
@@ -237,14 +268,21 @@ describe('auth of a generated server with a JWKS and an htpasswd provider', () =
     it('refuses an HS256 token keyed with the RSA public key PEM', async () => {
       const header = base64url(JSON.stringify({ alg: 'HS256', kid: KID, typ: 'JWT' }));
       const payload = base64url(JSON.stringify({ sub: 'e2e', exp: nowS() + 3600 }));
-      const mac = createHmac('sha256', publicPem).update(`${header}.${payload}`).digest('base64url');
+      const mac = createHmac('sha256', publicPem)
+        .update(`${header}.${payload}`)
+        .digest('base64url');
       const authorization = `Bearer ${header}.${payload}.${mac}`;
       await refused('jwtOnly', authorization, INVALID);
       await refused('me', authorization, INVALID);
     });
 
     it('refuses malformed bearer headers', async () => {
-      for (const authorization of ['Bearer ', 'Bearer a.b', 'Bearer not a token', `bearer ${await jwt()}`]) {
+      for (const authorization of [
+        'Bearer ',
+        'Bearer a.b',
+        'Bearer not a token',
+        `bearer ${await jwt()}`,
+      ]) {
         await refused('jwtOnly', authorization, INVALID);
         await refused('me', authorization, INVALID);
       }
@@ -278,7 +316,11 @@ describe('auth of a generated server with a JWKS and an htpasswd provider', () =
     });
 
     it('refuses malformed basic headers', async () => {
-      for (const authorization of ['Basic ', 'Basic !!!', `Basic ${Buffer.from('no-colon').toString('base64')}`]) {
+      for (const authorization of [
+        'Basic ',
+        'Basic !!!',
+        `Basic ${Buffer.from('no-colon').toString('base64')}`,
+      ]) {
         await refused('basicOnly', authorization, INVALID);
         await refused('me', authorization, INVALID);
       }
@@ -300,7 +342,7 @@ describe('auth of a generated server with a JWKS and an htpasswd provider', () =
       await refused('basicOnly', await bearer(), INVALID);
     });
 
-    it('refuses an operation needing both jwt and basic, whichever credential is sent', async () => {
+    it('refuses an operation needing both jwt and basic, whatever the credential', async () => {
       const query = '{ jwtOnly { id } basicOnly { id } }';
       const [first] = USERS;
       await expect(query, await bearer(), INVALID, { '/jwt': 0, '/basic': 0 });
@@ -310,18 +352,40 @@ describe('auth of a generated server with a JWKS and an htpasswd provider', () =
 
   describe('public fields and protected types', () => {
     it('serves a public-only query without a header', async () => {
-      await expect('{ open { message } }', undefined, { data: { open: { message: 'hello' } } }, { '/open': 1 });
+      await expect(
+        '{ open { message } }',
+        undefined,
+        { data: { open: { message: 'hello' } } },
+        { '/open': 1 },
+      );
     });
 
     it('serves a public-only query whatever broken header comes with it', async () => {
-      for (const authorization of ['Bearer garbage', 'Basic !!!', 'bearer x', 'Token abc', await bearer({ expiresIn: -3600 })]) {
-        await expect('{ open { message } }', authorization, { data: { open: { message: 'hello' } } }, { '/open': 1 });
+      for (const authorization of [
+        'Bearer garbage',
+        'Basic !!!',
+        'bearer x',
+        'Token abc',
+        await bearer({ expiresIn: -3600 }),
+      ]) {
+        await expect(
+          '{ open { message } }',
+          authorization,
+          { data: { open: { message: 'hello' } } },
+          { '/open': 1 },
+        );
       }
     });
 
-    it('refuses a public and a protected field together without a credential, calling neither', async () => {
-      await expect('{ open { message } jwtOnly { id } }', undefined, MISSING, { '/open': 0, '/jwt': 0 });
-      await expect('{ open { message } me { id } }', 'Bearer a.b', INVALID, { '/open': 0, '/me': 0 });
+    it('refuses a public and a protected field together, calling neither', async () => {
+      await expect('{ open { message } jwtOnly { id } }', undefined, MISSING, {
+        '/open': 0,
+        '/jwt': 0,
+      });
+      await expect('{ open { message } me { id } }', 'Bearer a.b', INVALID, {
+        '/open': 0,
+        '/me': 0,
+      });
     });
 
     it('refuses a @protected type reached through a public field, calling nothing', async () => {
@@ -335,12 +399,44 @@ describe('auth of a generated server with a JWKS and an htpasswd provider', () =
       const query = '{ open { message secret { code } } }';
       const [first] = USERS;
       await expect(query, await bearer(), { data: { open: GREETING } }, { '/open': 1 });
-      await expect(query, basic(first.user, first.password), { data: { open: GREETING } }, { '/open': 1 });
+      await expect(
+        query,
+        basic(first.user, first.password),
+        { data: { open: GREETING } },
+        { '/open': 1 },
+      );
     });
 
     it('protects fragments and aliases as well', async () => {
       const query = 'query { greeting: open { ...S } } fragment S on Greeting { secret { code } }';
       await expect(query, undefined, MISSING, { '/open': 0 });
+    });
+
+    it('checks the operation the client names', async () => {
+      const query = 'query Public { open { message } } query Private { jwtOnly { id } }';
+      await expect({ query, operationName: 'Private' }, undefined, MISSING, {
+        '/jwt': 0,
+        '/open': 0,
+      });
+      await expect(
+        { query, operationName: 'Public' },
+        undefined,
+        { data: { open: { message: 'hello' } } },
+        { '/open': 1 },
+      );
+    });
+
+    it('refuses a protected query sent with GET', async () => {
+      stub.reset();
+      const query = encodeURIComponent('{ open { message } jwtOnly { id } }');
+      const response = await readResponse(
+        await fetch(`${server.url}/graphql?query=${query}`, {
+          signal: AbortSignal.timeout(10_000),
+        }),
+      );
+
+      assertBody(response, MISSING);
+      assert.equal(stub.requests.length, 0);
     });
   });
 
@@ -348,13 +444,21 @@ describe('auth of a generated server with a JWKS and an htpasswd provider', () =
     it('never receives the client authorization header', async () => {
       stub.reset();
       const [first] = USERS;
-      await graphql(server.url, '{ me { id } open { message } }', { authorization: await bearer() });
-      await graphql(server.url, '{ me { id } open { message } }', { authorization: basic(first.user, first.password) });
+      await graphql(server.url, '{ me { id } open { message } }', {
+        authorization: await bearer(),
+      });
+      await graphql(server.url, '{ me { id } open { message } }', {
+        authorization: basic(first.user, first.password),
+      });
       await graphql(server.url, '{ open { message } }', { authorization: 'Bearer garbage' });
 
       assert.equal(stub.requests.length, 5);
       for (const request of stub.requests) {
-        assert.equal(request.headers.authorization, undefined, `authorization reached ${request.url}`);
+        assert.equal(
+          request.headers.authorization,
+          undefined,
+          `authorization reached ${request.url}`,
+        );
       }
     });
   });
@@ -362,5 +466,43 @@ describe('auth of a generated server with a JWKS and an htpasswd provider', () =
   it('is still up after all of the above', async () => {
     assert.equal(server.exited(), undefined, server.output());
     await accepted('jwtOnly', await bearer());
+  });
+
+  // The control for "never receives the client authorization header": with the header allowed,
+  // the same stub does see it, on public and protected fields alike.
+  describe('with @upstream(allowedHeaders: ["authorization"])', () => {
+    let forwarding: RunningServer;
+
+    before(async () => {
+      forwarding = await buildCompileAndStart({
+        files: { ...files, 'config.graphql': config(', allowedHeaders: ["authorization"]') },
+        env: { TC_UPSTREAM_BASE_URL: stub.url },
+      });
+    });
+
+    after(async () => {
+      await forwarding?.stop();
+    });
+
+    it('forwards the authorization header upstream', async () => {
+      stub.reset();
+      const authorization = await bearer();
+      const response = await graphql(forwarding.url, '{ me { id name } open { message } }', {
+        authorization,
+      });
+
+      assertBody(response, { data: { me: USER, open: { message: 'hello' } } });
+      // Sibling resolvers run concurrently, so the arrival order is not fixed.
+      assert.deepEqual(stub.requests.map((r) => [r.url, r.headers.authorization]).sort(), [
+        ['/me', authorization],
+        ['/open', authorization],
+      ]);
+    });
+
+    it('still refuses without a credential, calling nothing', async () => {
+      stub.reset();
+      assertBody(await graphql(forwarding.url, '{ me { id } open { message } }'), MISSING);
+      assert.equal(stub.requests.length, 0);
+    });
   });
 });

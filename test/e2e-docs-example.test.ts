@@ -87,7 +87,16 @@ describe('the Tailcall JWT docs example, built, compiled and served', () => {
   });
 
   it('generates every module of the project', () => {
-    for (const name of ['main', 'server', 'resolvers', 'types', 'auth', 'context', 'upstream', 'schema']) {
+    for (const name of [
+      'main',
+      'server',
+      'resolvers',
+      'types',
+      'auth',
+      'context',
+      'upstream',
+      'schema',
+    ]) {
       assert.ok(project.files.includes(`src/${name}.ts`), `src/${name}.ts is missing`);
     }
     assert.ok(project.files.includes('package.json'));
@@ -113,17 +122,24 @@ describe('the Tailcall JWT docs example, built, compiled and served', () => {
 
   it('answers an upstream 404 with a GraphQL error and keeps serving', async () => {
     stub.setRoute('/users/2', { status: 404, body: {} });
-    const failed = await graphql(server.url, 'query { user(id: 2) { name } }', { authorization: `Bearer ${token}` });
+    const failed = await graphql(server.url, 'query { user(id: 2) { name } }', {
+      authorization: `Bearer ${token}`,
+    });
 
     assertUpstreamFailure(failed, /404/);
-    assert.ok(!failed.text.includes(stub.url.replace('http://', '')), `upstream address leaked: ${failed.text}`);
+    assert.ok(
+      !failed.text.includes(stub.url.replace('http://', '')),
+      `upstream address leaked: ${failed.text}`,
+    );
     const next = await graphql(server.url, DOCS_QUERY, { authorization: `Bearer ${token}` });
     assertBody(next, { data: { user: { name: 'Leanne Graham' } } });
   });
 
   it('answers an upstream 500 with a GraphQL error and keeps serving', async () => {
     stub.setRoute('/users/2', { status: 500, body: { error: 'boom' } });
-    const failed = await graphql(server.url, 'query { user(id: 2) { name } }', { authorization: `Bearer ${token}` });
+    const failed = await graphql(server.url, 'query { user(id: 2) { name } }', {
+      authorization: `Bearer ${token}`,
+    });
 
     assertUpstreamFailure(failed, /500/);
     const next = await graphql(server.url, DOCS_QUERY, { authorization: `Bearer ${token}` });
@@ -134,7 +150,11 @@ describe('the Tailcall JWT docs example, built, compiled and served', () => {
     // Runs after the requests above; the stub has recorded each upstream call since the last reset.
     assert.ok(stub.requests.length > 0, 'no upstream call was recorded');
     for (const request of stub.requests) {
-      assert.equal(request.headers.authorization, undefined, `authorization reached ${request.url}`);
+      assert.equal(
+        request.headers.authorization,
+        undefined,
+        `authorization reached ${request.url}`,
+      );
     }
   });
 
@@ -148,7 +168,9 @@ describe('the Tailcall JWT docs example, built, compiled and served', () => {
     let offline: RunningServer;
 
     before(async () => {
-      offline = await startServer(project.outDir, { TC_UPSTREAM_BASE_URL: `http://127.0.0.1:${await closedPort()}` });
+      offline = await startServer(project.outDir, {
+        TC_UPSTREAM_BASE_URL: `http://127.0.0.1:${await closedPort()}`,
+      });
     });
 
     after(async () => {
@@ -159,7 +181,9 @@ describe('the Tailcall JWT docs example, built, compiled and served', () => {
       const failed = await graphql(offline.url, DOCS_QUERY, { authorization: `Bearer ${token}` });
 
       assertUpstreamFailure(failed, /connection refused/);
-      assertBody(await graphql(offline.url, 'query { __typename }'), { data: { __typename: 'Query' } });
+      assertBody(await graphql(offline.url, 'query { __typename }'), {
+        data: { __typename: 'Query' },
+      });
       assertBody(await graphql(offline.url, DOCS_QUERY), MISSING_HEADER);
       assert.equal(offline.exited(), undefined, offline.output());
     });

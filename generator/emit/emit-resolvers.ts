@@ -4,6 +4,7 @@ import { Project, VariableDeclarationKind, type SourceFile, type WriterFunction 
 import { argsTypeName, propertyKey } from '../naming.ts';
 import type { HttpResolverPlan, Plan } from '../plan/plan.ts';
 import { ExpressionWriter } from './expressions.ts';
+import { renderImports } from './imports.ts';
 import { tsType } from './type-mapping.ts';
 
 /** `src/resolvers.ts`: one function per `@http` field and the resolver map mercurius takes. */
@@ -58,14 +59,15 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
     ...(usesBaseUrl ? ['upstreamBaseUrl'] : []),
     ...(usesForwarding ? ['forwardedHeaders'] : []),
   ];
-  file.insertImportDeclarations(0, [
-    { moduleSpecifier: 'mercurius', namedImports: ['IResolvers', 'MercuriusContext'], isTypeOnly: true },
-    ...(runtimeImports.length > 0
-      ? [{ moduleSpecifier: '@tc-gen/runtime', namedImports: runtimeImports.sort() }]
-      : []),
-    { moduleSpecifier: './types.js', namespaceImport: 'T', isTypeOnly: true },
-    ...(upstreamImports.length > 0 ? [{ moduleSpecifier: './upstream.js', namedImports: upstreamImports }] : []),
-  ]);
+  file.insertText(
+    0,
+    renderImports([
+      { from: 'mercurius', names: ['IResolvers', 'MercuriusContext'], typeOnly: true },
+      ...(runtimeImports.length > 0 ? [{ from: '@tc-gen/runtime', names: runtimeImports }] : []),
+      { from: './types.js', namespace: 'T', typeOnly: true },
+      ...(upstreamImports.length > 0 ? [{ from: './upstream.js', names: upstreamImports }] : []),
+    ]) + '\n',
+  );
 
   return file;
 }
@@ -101,8 +103,13 @@ function resolverBody(
 
     const members = [`method: '${resolver.method}'`, 'url'];
     const headers = resolver.headers.map((h) => `${propertyKey(h.key)}: ${expressions.text(h.value)}`);
-    if (plan.upstream.allowedHeaders.length > 0) headers.push('...forwardHeaders(ctx.headers, forwardedHeaders)');
-    if (headers.length > 0) members.push(`headers: { ${headers.join(', ')} }`);
+    const forwarding = plan.upstream.allowedHeaders.length > 0;
+    // Forwarded request headers come last: they override a template header of the same name.
+    if (forwarding && headers.length === 0) members.push('headers: forwardHeaders(ctx.headers, forwardedHeaders)');
+    else if (headers.length > 0) {
+      if (forwarding) headers.push('...forwardHeaders(ctx.headers, forwardedHeaders)');
+      members.push(`headers: { ${headers.join(', ')} }`);
+    }
     if (resolver.body) members.push(`body: ${expressions.body(resolver.body)}`);
     members.push(`field: '${resolver.typeName}.${resolver.fieldName}'`);
 

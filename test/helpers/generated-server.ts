@@ -97,14 +97,21 @@ export async function buildAndCompile(source: ProjectSource): Promise<CompiledPr
       const text = result.diagnostics
         .map((d) =>
           formatDiagnostic(d, {
-            sourceLine: (name, line) => (file && name === file.displayName ? file.lineText(line) : undefined),
+            sourceLine: (name, line) =>
+              file && name === file.displayName ? file.lineText(line) : undefined,
           }),
         )
         .join('\n');
-      throw new Error(`tc-gen build reported diagnostics:\n${text || '(none, but no files were generated)'}`);
+      throw new Error(
+        `tc-gen build reported diagnostics:\n${text || '(none, but no files were generated)'}`,
+      );
     }
 
-    const tsc = await run(process.execPath, [TSC, '-p', path.join(outDir, 'tsconfig.json')], TSC_TIMEOUT_MS);
+    const tsc = await run(
+      process.execPath,
+      [TSC, '-p', path.join(outDir, 'tsconfig.json')],
+      TSC_TIMEOUT_MS,
+    );
     if (tsc.code !== 0 || tsc.output !== '') {
       throw new Error(`tsc failed on the generated project (exit ${tsc.code}):\n${tsc.output}`);
     }
@@ -117,7 +124,10 @@ export async function buildAndCompile(source: ProjectSource): Promise<CompiledPr
 }
 
 /** Starts `node dist/main.js` of a compiled project on a free loopback port. */
-export async function startServer(outDir: string, env: Readonly<Record<string, string>>): Promise<RunningServer> {
+export async function startServer(
+  outDir: string,
+  env: Readonly<Record<string, string>>,
+): Promise<RunningServer> {
   const child = spawn(process.execPath, [path.join(outDir, 'dist', 'main.js')], {
     cwd: outDir,
     env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: '0', HOST: '127.0.0.1' },
@@ -151,7 +161,11 @@ export async function startServer(outDir: string, env: Readonly<Record<string, s
 
   let url: string;
   try {
-    url = await waitForListening(child, (chunk) => (output += chunk), () => output);
+    url = await waitForListening(
+      child,
+      (chunk) => (output += chunk),
+      () => output,
+    );
   } catch (error) {
     await stop();
     throw error;
@@ -173,18 +187,31 @@ export interface GraphQLResponse {
   text: string;
 }
 
-/** POSTs `{ query }` as JSON to `${url}/graphql`. */
+/** A GraphQL request body; a bare string is `{ query }`. */
+export interface GraphQLRequest {
+  query: string;
+  operationName?: string;
+  variables?: Record<string, unknown>;
+}
+
+/** POSTs the request as JSON to `${url}/graphql`. */
 export async function graphql(
   url: string,
-  query: string,
+  request: string | GraphQLRequest,
   headers: Readonly<Record<string, string>> = {},
 ): Promise<GraphQLResponse> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query }),
+    body: JSON.stringify(typeof request === 'string' ? { query: request } : request),
     signal: AbortSignal.timeout(10_000),
   });
+
+  return readResponse(response);
+}
+
+/** Reads a response of the GraphQL endpoint, whatever the method that got it. */
+export async function readResponse(response: Response): Promise<GraphQLResponse> {
   const text = await response.text();
   let body: unknown;
   try {
@@ -221,7 +248,10 @@ function waitForListening(
       clearTimeout(timer);
       reject(new Error(`generated server ${why}; its output:\n${output()}`));
     };
-    const timer = setTimeout(() => fail(`did not listen within ${LISTEN_TIMEOUT_MS} ms`), LISTEN_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(`did not listen within ${LISTEN_TIMEOUT_MS} ms`),
+      LISTEN_TIMEOUT_MS,
+    );
     child.once('exit', (code, signal) => fail(`exited (${signal ?? code}) before listening`));
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       record(chunk);
@@ -251,7 +281,11 @@ function listeningUrl(line: string): string | undefined {
   return typeof msg === 'string' ? LISTENING.exec(msg)?.[1] : undefined;
 }
 
-function run(command: string, args: readonly string[], timeoutMs: number): Promise<{ code: number; output: string }> {
+function run(
+  command: string,
+  args: readonly string[],
+  timeoutMs: number,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     execFile(command, args, { cwd: REPO_ROOT, timeout: timeoutMs }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;

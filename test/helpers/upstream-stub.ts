@@ -41,7 +41,9 @@ export interface UpstreamStub {
 const NOT_FOUND = { error: 'no stub route for this path' };
 
 /** Starts a stub on 127.0.0.1 at a free port. Paths are matched exactly, without the query. */
-export async function startUpstreamStub(routes: Readonly<Record<string, StubResponse>>): Promise<UpstreamStub> {
+export async function startUpstreamStub(
+  routes: Readonly<Record<string, StubResponse>>,
+): Promise<UpstreamStub> {
   const table = new Map(Object.entries(routes));
   const requests: RecordedRequest[] = [];
 
@@ -54,7 +56,10 @@ export async function startUpstreamStub(routes: Readonly<Record<string, StubResp
       const route = table.get(pathOf(url));
       const status = route ? (route.status ?? 200) : 404;
       const text = JSON.stringify(route ? route.body : NOT_FOUND);
-      response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      response.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+      });
       response.end(text);
     });
   });

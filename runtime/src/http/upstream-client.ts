@@ -91,6 +91,9 @@ export class UpstreamClient {
   #headers(req: UpstreamRequest): Record<string, string> {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers ?? {})) {
+      // A rendered value that is not a valid field value (CR, LF, other controls) is dropped,
+      // as Tailcall drops it, rather than failing the call or letting a caller add a header line.
+      if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) continue;
       headers[name.toLowerCase()] = value;
     }
     // Tailcall sends a JSON content-type for every method but GET, even without a body.

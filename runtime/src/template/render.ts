@@ -79,8 +79,3 @@ export function forwardHeaders(
   }
   return out;
 }
-
-/** A rendered header value, or undefined when it cannot be sent (CR, LF or NUL in it). */
-export function safeHeaderValue(text: string): string | undefined {
-  return /[\r\n\0]/.test(text) ? undefined : text;
-}
