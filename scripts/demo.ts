@@ -84,7 +84,8 @@ try {
     step(`POST ${url}/graphql ${label}`);
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      // As curl --data sends it: the docs page's command sets no content type.
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
       body: docsRequest,
     });
     process.stdout.write(`HTTP ${response.status}\n${await response.text()}\n`);

@@ -12,6 +12,7 @@ import {
   REPO_ROOT,
   buildAndCompile,
   graphql,
+  readResponse,
   startServer,
   type CompiledProject,
   type GraphQLResponse,
@@ -101,6 +102,32 @@ describe('the Tailcall JWT docs example, built, compiled and served', () => {
     }
     assert.ok(project.files.includes('package.json'));
     assert.ok(project.files.includes('tsconfig.json'));
+  });
+
+  it('answers the docs page\'s curl command as curl sends it (a form content type)', async () => {
+    stub.reset();
+    // `curl --data` without --header content-type sends application/x-www-form-urlencoded.
+    const sent = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: '{"query":"query {\\n\\tuser(id: 1) { name }\\n}"}',
+    });
+    const response = await readResponse(sent);
+
+    assertBody(response, { data: { user: { name: 'Leanne Graham' } } });
+    assert.equal(stub.hits('/users/1'), 1);
+
+    const broken = await readResponse(
+      await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: '{"query": ',
+      }),
+    );
+    assert.match(broken.text, /^\{"data":null,"errors":\[\{"message":"Unexpected GraphQL Request: /);
   });
 
   it('answers the docs request with the docs token', async () => {

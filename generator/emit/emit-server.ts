@@ -76,7 +76,7 @@ export function emitSchemaModule(plan: Plan): string {
 /** `src/server.ts`: the fastify app with mercurius, the upstream client and the auth check wired in. */
 export function emitServer(plan: Plan): string {
   const auth = hasAuth(plan);
-  const runtime = auth ? 'UpstreamClient, protectOperations' : 'UpstreamClient';
+  const runtime = auth ? 'UpstreamClient, acceptAnyJsonBody, protectOperations' : 'UpstreamClient, acceptAnyJsonBody';
   const context = auth
     ? '(request) => ({ upstream, auth: authenticator.forRequest(request.headers.authorization), headers: request.headers })'
     : '(request) => ({ upstream, headers: request.headers })';
@@ -99,6 +99,8 @@ export function emitServer(plan: Plan): string {
     '  const upstream = new UpstreamClient(upstreamOptions);',
     '  app.addHook(\'onClose\', async () => upstream.close());',
     ...(auth ? ['  const authenticator = await createAuthenticator();'] : []),
+    '  // `curl --data` sends a JSON body as a form; read it as JSON, as Tailcall does.',
+    '  acceptAnyJsonBody(app);',
     '',
     '  await app.register(mercurius, {',
     '    schema: typeDefs,',
@@ -133,7 +135,14 @@ export function emitMain(plan: Plan): string {
     '  process.exit(1);',
     '}',
     '',
-    "const app = await buildServer({ logger: { level: process.env['LOG_LEVEL'] ?? 'info' } });",
+    "const level = process.env['LOG_LEVEL'] ?? 'info';",
+    "const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];",
+    'if (!levels.includes(level)) {',
+    "  console.error(`LOG_LEVEL must be one of ${levels.join(', ')}, got '${level}'`);",
+    '  process.exit(1);',
+    '}',
+    '',
+    'const app = await buildServer({ logger: { level } });',
     '',
     "for (const signal of ['SIGINT', 'SIGTERM'] as const) {",
     '  process.once(signal, () => {',

@@ -36,3 +36,4 @@ export {
   toText,
   valueAt,
 } from './template/render.js';
+export { acceptAnyJsonBody } from './server/accept-any-body.js';

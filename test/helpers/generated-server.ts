@@ -52,7 +52,10 @@ export interface RunningServer {
 }
 
 export interface StartOptions extends ProjectSource {
-  /** Extra environment for the server; PORT=0 and HOST=127.0.0.1 are set already. */
+  /**
+   * Extra environment for the server; PORT=0 and HOST=127.0.0.1 are set already. LOG_LEVEL
+   * must stay `info` or lower: the listening line the start waits for is an info log.
+   */
   env?: Readonly<Record<string, string>>;
 }
 
