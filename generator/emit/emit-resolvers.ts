@@ -1,4 +1,4 @@
-import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
+import { getNamedType, isAbstractType, isObjectType, type GraphQLObjectType } from 'graphql';
 import { Project, VariableDeclarationKind, type SourceFile, type WriterFunction } from 'ts-morph';
 
 import { argsTypeName, propertyKey } from '../naming.ts';
@@ -52,6 +52,7 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
   });
 
   const runtimeImports = [...expressions.used];
+  if (Object.values(plan.schema.getTypeMap()).some((t) => isAbstractType(t))) runtimeImports.push('concreteTypeName');
   if (plan.resolvers.some((r) => r.query.length > 0)) runtimeImports.push('buildQuery');
   if (usesForwarding) runtimeImports.push('forwardHeaders');
 
@@ -137,6 +138,16 @@ function resolverMap(plan: Plan): WriterFunction {
         writer.write(`${propertyKey(type.name)}: `).block(() => {
           for (const r of resolvers) writer.writeLine(`${propertyKey(r.fieldName)}: ${r.functionName},`);
           for (const name of namespaces) writer.writeLine(`${propertyKey(name)}: () => ({}),`);
+        });
+        writer.write(',').newLine();
+      }
+      for (const type of Object.values(plan.schema.getTypeMap())) {
+        if (!isAbstractType(type) || type.name.startsWith('__')) continue;
+        const members = plan.schema.getPossibleTypes(type).map((t) => t.name);
+        writer.write(`${propertyKey(type.name)}: `).block(() => {
+          writer.writeLine(
+            `resolveType: (value: unknown) => concreteTypeName(value, ${JSON.stringify(type.name)}, ${JSON.stringify(members)}),`,
+          );
         });
         writer.write(',').newLine();
       }

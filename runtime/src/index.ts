@@ -37,3 +37,4 @@ export {
   valueAt,
 } from './template/render.js';
 export { acceptAnyJsonBody } from './server/accept-any-body.js';
+export { concreteTypeName } from './template/abstract-types.js';

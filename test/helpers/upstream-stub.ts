@@ -20,6 +20,8 @@ export interface RecordedRequest {
   /** Path and query, as sent. */
   url: string;
   headers: IncomingHttpHeaders;
+  /** The request body as text ('' when there was none). */
+  body: string;
 }
 
 export interface UpstreamStub {
@@ -49,10 +51,17 @@ export async function startUpstreamStub(
 
   const server = createServer((request, response) => {
     const url = request.url ?? '/';
-    requests.push({ method: request.method ?? '', url, headers: { ...request.headers } });
-    // The body is not used, but reading it keeps the connection reusable.
-    request.resume();
+    const recorded: RecordedRequest = {
+      method: request.method ?? '',
+      url,
+      headers: { ...request.headers },
+      body: '',
+    };
+    requests.push(recorded);
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      recorded.body = Buffer.concat(chunks).toString('utf8');
       const route = table.get(pathOf(url));
       const status = route ? (route.status ?? 200) : 404;
       const text = JSON.stringify(route ? route.body : NOT_FOUND);
