@@ -44,6 +44,8 @@ export interface UpstreamSettings {
   keepAliveTimeoutMs?: number;
   connectionsPerOrigin?: number;
   userAgent?: string;
+  /** `@upstream(proxy: {url})`: every upstream call goes through this HTTP proxy. */
+  proxyUrl?: string;
 }
 
 export type AuthLink =

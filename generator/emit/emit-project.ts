@@ -81,6 +81,9 @@ export function emitReadme(plan: Plan): string {
   if (plan.resolvers.some((r) => r.fromBaseUrl)) {
     env.push(`| \`TC_UPSTREAM_BASE_URL\` | base URL of \`@http(path:)\` calls | \`${plan.upstream.baseURL ?? ''}\` |`);
   }
+  env.push(
+    `| \`TC_UPSTREAM_PROXY\` | HTTP proxy for every upstream call | ${plan.upstream.proxyUrl ? `\`${plan.upstream.proxyUrl}\`` : '(none)'} |`,
+  );
   const envRefs = new Set<string>();
   for (const resolver of plan.resolvers) {
     for (const match of JSON.stringify(resolver).matchAll(/"root":"env","name":"([^"]+)"/g)) envRefs.add(match[1] as string);

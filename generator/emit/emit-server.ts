@@ -59,8 +59,16 @@ export function emitUpstream(plan: Plan): string {
     );
   }
   lines.push(
+    '/** An HTTP proxy for every upstream call: TC_UPSTREAM_PROXY, else `@upstream(proxy:)`. */',
+    u.proxyUrl === undefined
+      ? "const proxyUrl = process.env['TC_UPSTREAM_PROXY'];"
+      : `const proxyUrl = process.env['TC_UPSTREAM_PROXY'] || ${JSON.stringify(u.proxyUrl)};`,
+    '',
     '/** Settings of the upstream HTTP client, from `@upstream`. */',
-    `export const upstreamOptions: UpstreamClientOptions = { ${options.join(', ')} };`,
+    `export const upstreamOptions: UpstreamClientOptions = { ${[
+      ...options,
+      u.proxyUrl === undefined ? '...(proxyUrl ? { proxyUrl } : {})' : 'proxyUrl',
+    ].join(', ')} };`,
     '',
   );
 
@@ -76,7 +84,7 @@ export function emitSchemaModule(plan: Plan): string {
 /** `src/server.ts`: the fastify app with mercurius, the upstream client and the auth check wired in. */
 export function emitServer(plan: Plan): string {
   const auth = hasAuth(plan);
-  const runtime = auth ? 'UpstreamClient, acceptAnyJsonBody, protectOperations' : 'UpstreamClient, acceptAnyJsonBody';
+  const runtime = ['UpstreamClient', 'acceptAnyJsonBody', 'plainJsonContentType', ...(auth ? ['protectOperations'] : [])].join(', ');
   const context = auth
     ? '(request) => ({ upstream, auth: authenticator.forRequest(request.headers.authorization), headers: request.headers })'
     : '(request) => ({ upstream, headers: request.headers })';
@@ -101,6 +109,7 @@ export function emitServer(plan: Plan): string {
     ...(auth ? ['  const authenticator = await createAuthenticator();'] : []),
     '  // `curl --data` sends a JSON body as a form; read it as JSON, as Tailcall does.',
     '  acceptAnyJsonBody(app);',
+    '  plainJsonContentType(app);',
     '',
     '  await app.register(mercurius, {',
     '    schema: typeDefs,',

@@ -96,7 +96,7 @@ const upstream: DirectiveSpec = {
     keepAliveWhileIdle: { type: boolean, ignored: true },
     poolMaxIdlePerHost: { type: int('usize', 0) },
     poolIdleTimeout: { type: int('u64', 0), ignored: true },
-    proxy: later(json),
+    proxy: { type: object({ url: { type: string, required: true } }) },
     tcpKeepAlive: { type: int('u64', 0), ignored: true },
     timeout: { type: int('u64', 0) },
     userAgent: { type: string },

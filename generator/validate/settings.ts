@@ -79,6 +79,18 @@ export function readUpstreamSettings(
   if (keepAlive !== undefined) settings.keepAliveTimeoutMs = keepAlive;
   const pool = args['poolMaxIdlePerHost'];
   if (typeof pool === 'number' && pool > 0) settings.connectionsPerOrigin = pool;
+  const proxy = args['proxy'] as { url: string } | undefined;
+  if (proxy) {
+    if (isAbsoluteHttpUrl(proxy.url)) settings.proxyUrl = proxy.url;
+    else {
+      bag.error(
+        DiagnosticCode.InvalidUrl,
+        `proxy url must be an absolute http(s) URL, got '${proxy.url}'`,
+        file.spanOf(upstream?.argNodes['proxy']),
+        '@upstream.proxy.url',
+      );
+    }
+  }
   const userAgent = args['userAgent'];
   if (typeof userAgent === 'string') settings.userAgent = userAgent;
 

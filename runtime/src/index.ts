@@ -38,3 +38,4 @@ export {
 } from './template/render.js';
 export { acceptAnyJsonBody } from './server/accept-any-body.js';
 export { concreteTypeName } from './template/abstract-types.js';
+export { plainJsonContentType } from './server/json-content-type.js';

@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 
 import {
   httpStatusError,
@@ -20,6 +20,8 @@ export interface UpstreamClientOptions {
   connectionsPerOrigin?: number;
   /** Value of the `user-agent` header unless the request sets one. @default 'tc-gen' */
   userAgent?: string;
+  /** An HTTP proxy every upstream call goes through (`@upstream(proxy: {url})`). */
+  proxyUrl?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -32,7 +34,7 @@ const DEFAULT_USER_AGENT = 'tc-gen';
  * `UpstreamError` whose message is safe to show to the GraphQL client.
  */
 export class UpstreamClient {
-  readonly #agent: Agent;
+  readonly #agent: Dispatcher;
   readonly #timeoutMs: number;
   readonly #userAgent: string;
 
@@ -41,7 +43,7 @@ export class UpstreamClient {
 
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-    this.#agent = new Agent({
+    const pool: Agent.Options = {
       connections: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
       connectTimeout: options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS,
       keepAliveTimeout,
@@ -49,7 +51,8 @@ export class UpstreamClient {
       keepAliveMaxTimeout: keepAliveTimeout,
       headersTimeout: this.#timeoutMs,
       bodyTimeout: this.#timeoutMs,
-    });
+    };
+    this.#agent = options.proxyUrl ? new ProxyAgent({ ...pool, uri: options.proxyUrl, proxyTunnel: false }) : new Agent(pool);
   }
 
   /** Resolves to the parsed JSON body (null for an empty body). Throws UpstreamError. */
