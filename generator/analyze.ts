@@ -1,8 +1,9 @@
 import path from 'node:path';
 
-import { isObjectType } from 'graphql';
+import { Kind, isObjectType, type DocumentNode } from 'graphql';
 
 import { DiagnosticBag, DiagnosticCode, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { DIRECTIVES, GRAPHQL_DIRECTIVES } from './load/directive-specs.ts';
 import { loadConfig } from './load/load-config.ts';
 import type { SourceFile } from './load/source-file.ts';
 import { directivesOf } from './model.ts';
@@ -33,6 +34,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
   const loaded = await loadConfig(configPath, bag, cwd);
   if (!loaded) return { diagnostics: bag.items };
   const { file, document } = loaded;
+  if (!document) return { diagnostics: bag.items, file };
 
   const index = indexDirectives(document, file, bag);
   const server = readServerSettings(index.schema, file, bag);
@@ -64,7 +66,13 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
         );
       }
       if (!http) continue;
-      const scope = { parentType: type, field, isRootType, vars: server.vars, allowedHeaders: upstream.allowedHeaders };
+      const scope = {
+        parentType: type,
+        field,
+        isRootType,
+        vars: server.vars,
+        allowedHeaders: upstream.allowedHeaders,
+      };
       const compiled = compileHttp(http, scope, upstream, file, bag);
       if (!compiled) continue;
       const ids = protection.get(type.name)?.get(field.name);
@@ -76,10 +84,8 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
     }
   }
 
-  const withHttp = new Set(
-    [...index.fields].filter(([, list]) => list.some((d) => d.name === 'http')).map(([coordinate]) => coordinate),
-  );
-  checkRootResolvers(roots, (t, f) => withHttp.has(`${t}.${f}`), file, bag);
+  const withResolver = fieldsWithResolverDirectives(document);
+  checkRootResolvers(roots, (t, f) => withResolver.has(`${t}.${f}`), file, bag);
 
   if (bag.hasErrors) return { diagnostics: sortDiagnostics(bag.items), file };
 
@@ -96,4 +102,36 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
     diagnostics: sortDiagnostics(bag.items),
     file,
   };
+}
+
+/** Directives that give a field its value; an unsupported one was reported already. */
+const RESOLVER_DIRECTIVES = new Set(['http', 'expr', 'const', 'call', 'graphQL', 'grpc', 'js']);
+
+/**
+ * `Type.field` of every field carrying a resolver directive, supported or not, or a directive
+ * tc-gen does not know (likely a misspelt resolver, reported already): a missing-resolver error
+ * there would only repeat the first one.
+ */
+function fieldsWithResolverDirectives(document: DocumentNode): Set<string> {
+  const out = new Set<string>();
+  for (const definition of document.definitions) {
+    if (
+      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      definition.kind !== Kind.OBJECT_TYPE_EXTENSION
+    )
+      continue;
+    for (const field of definition.fields ?? []) {
+      const names = field.directives?.map((d) => d.name.value) ?? [];
+      if (
+        names.some(
+          (name) =>
+            RESOLVER_DIRECTIVES.has(name) ||
+            !(DIRECTIVES.has(name) || GRAPHQL_DIRECTIVES.has(name)),
+        )
+      ) {
+        out.add(`${definition.name.value}.${field.name.value}`);
+      }
+    }
+  }
+  return out;
 }

@@ -9,6 +9,10 @@ import type { SourceFile } from './load/source-file.ts';
 import { TC_GEN_VERSION } from './version.ts';
 import { OutputError } from './write-output.ts';
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** A mistake in how tc-gen was called. */
 class UsageError extends Error {}
 
@@ -72,7 +76,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             0,
           );
           process.stdout.write(
-            `tc-gen: ${result.plan.resolvers.length} resolvers, ${protectedCount} protected fields → ` +
+            `tc-gen: ${plural(result.plan.resolvers.length, 'resolver')}, ${plural(protectedCount, 'protected field')} → ` +
               `${path.relative(process.cwd(), args.out) || '.'} (${written.written} written, ` +
               `${written.unchanged} unchanged, ${written.removed} removed) in ${ms} ms\n`,
           );
@@ -97,7 +101,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             return;
           }
           process.stdout.write(
-            `tc-gen: ${args.config} is valid (${result.plan.resolvers.length} resolvers)\n`,
+            `tc-gen: ${args.config} is valid (${plural(result.plan.resolvers.length, 'resolver')})\n`,
           );
         },
       )

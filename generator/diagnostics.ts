@@ -138,19 +138,22 @@ export interface FormatOptions {
  */
 export function formatDiagnostic(d: Diagnostic, options: FormatOptions = {}): string {
   const paint = options.color ? colors : noColors;
-  const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.column}` : '<config>';
+  // A span on line 0 names a whole file (one that could not be read, say).
+  const where = !d.span ? '<config>' : d.span.line === 0 ? d.span.file : `${d.span.file}:${d.span.line}:${d.span.column}`;
   const severity = d.severity === 'error' ? paint.red('error') : paint.yellow('warning');
   const trace = d.trace ? ` [at ${d.trace}]` : '';
   const lines = [`${paint.bold(where)} ${severity} ${paint.dim(d.code)} ${d.message}${trace}`];
 
-  const text = d.span ? options.sourceLine?.(d.span.file, d.span.line) : undefined;
+  const text = d.span && d.span.line > 0 ? options.sourceLine?.(d.span.file, d.span.line) : undefined;
   if (d.span && text !== undefined) {
     const gutter = String(d.span.line);
     const pad = ' '.repeat(gutter.length);
     const caretStart = Math.max(0, Math.min(d.span.column - 1, text.length));
     const caretLength = Math.max(1, Math.min(d.span.length, text.length - caretStart || 1));
+    // Tabs before the caret are kept as tabs, so it lines up however wide the terminal shows them.
+    const indent = text.slice(0, caretStart).replace(/[^\t]/g, ' ');
     lines.push(`  ${gutter} | ${text}`);
-    lines.push(`  ${pad} | ${' '.repeat(caretStart)}${paint.red('^'.repeat(caretLength))}`);
+    lines.push(`  ${pad} | ${indent}${paint.red('^'.repeat(caretLength))}`);
   }
   if (d.hint) lines.push(`  ${paint.dim('hint:')} ${d.hint}`);
 

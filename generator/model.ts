@@ -37,6 +37,8 @@ export interface ServerSettings {
 
 export interface UpstreamSettings {
   baseURL?: string;
+  /** A baseURL was written, even if it was invalid (already reported): paths need not complain. */
+  baseUrlWritten: boolean;
   /** Lower-cased request header names forwarded upstream and visible to `{{.headers.*}}`. */
   allowedHeaders: string[];
   timeoutMs?: number;

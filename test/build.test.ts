@@ -119,7 +119,7 @@ describe('tc-gen CLI', () => {
     const out = path.relative(root, path.join(await scratch(), 'out'));
     const result = await tcGen(['build', 'fixtures/jwt-docs/config.graphql', '-o', out]);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /^tc-gen: 1 resolvers, 7 protected fields → .+ \(\d+ written, 0 unchanged, 0 removed\) in \d+ ms\n$/);
+    assert.match(result.stdout, /^tc-gen: 1 resolver, 7 protected fields → .+ \(\d+ written, 0 unchanged, 0 removed\) in \d+ ms\n$/);
   });
 
   it('exits 1 with every diagnostic on a broken config, and 0 from check on a good one', async () => {
@@ -130,7 +130,7 @@ describe('tc-gen CLI', () => {
 
     const good = await tcGen(['check', 'fixtures/jwt-docs/config.graphql']);
     assert.equal(good.code, 0, good.stderr);
-    assert.equal(good.stdout, 'tc-gen: fixtures/jwt-docs/config.graphql is valid (1 resolvers)\n');
+    assert.equal(good.stdout, 'tc-gen: fixtures/jwt-docs/config.graphql is valid (1 resolver)\n');
   });
 
   it('exits 2 on usage errors and answers --version and --help', async () => {
@@ -154,7 +154,7 @@ describe('tc-gen CLI', () => {
     assert.equal(result.code, 1);
     assert.equal(
       result.stderr,
-      '<config> error TCG_FILE_UNREADABLE Failed to read file: fixtures/does-not-exist.graphql: No such file or directory\n\n1 error; nothing was written.\n',
+      'fixtures/does-not-exist.graphql error TCG_FILE_UNREADABLE Failed to read file: fixtures/does-not-exist.graphql: No such file or directory\n\n1 error; nothing was written.\n',
     );
   });
 });

@@ -138,8 +138,42 @@ type Query {
     ]);
   });
 
-  it('reports a syntax error at its position', async () => {
+  it('reports a syntax error at its position, with the source line', async () => {
     const lines = await report('type Query {\n  a: String @http(path: "/a"\n}\n');
     assert.deepEqual(lines, ['3:1 TCG_SYNTAX syntax error: Expected Name, found "}".']);
+
+    const dir = await scratch({ 'config.graphql': 'type Query {\n\ta: String @http(path: "/a"\n\t}\n' });
+    const result = await analyze(path.join(dir, 'config.graphql'), dir);
+    const [syntax] = result.diagnostics;
+    assert.ok(syntax && result.file);
+    assert.equal(
+      formatDiagnostic(syntax, { sourceLine: (_f, line) => result.file?.lineText(line) }).split('\n').slice(1).join('\n'),
+      '  3 | \t}\n    | \t^',
+      'the caret keeps the tab of the source line, so it stays under the brace',
+    );
+  });
+
+  it('reports every mistake in one run, without cascades from the ones before', async () => {
+    const lines = await report(
+      `schema @upstream(baseURL: "127.0.0.1:1") @link(type: Htpaswd, src: "x") { query: Query }
+type Query {
+  a(id: Int!): Strin @http(path: "/a/{{.args.idd}}")
+  b: String @http(url: "ftp://host/b")
+  c: String @expr(body: "c")
+  d: String
+  e: String @http(path: "/e", query: [{key: "k", valeu: "v"}])
+}
+`,
+    );
+    assert.deepEqual(lines, [
+      "1:27 TCG_INVALID_URL baseURL must be an absolute http(s) URL, got '127.0.0.1:1' [at @upstream.baseURL]",
+      '1:54 TCG_INVALID_ARGUMENT Parsing failed because of unknown variant `Htpaswd`, expected one of `Config`, `Protobuf`, `Script`, `Cert`, `Key`, `Operation`, `Htpasswd`, `Jwks`, `Grpc` [at schema.@link.0.type]',
+      "3:16 TCG_UNDECLARED_TYPE Undeclared type 'Strin' was found [at Query.a]",
+      "3:38 TCG_TEMPLATE_UNKNOWN_ARG no argument 'idd' found [at Query.a.@http.path]",
+      "4:24 TCG_INVALID_URL @http(url:) must be an http(s) URL, got 'ftp://host/b' [at Query.b.@http.url]",
+      '5:13 TCG_UNSUPPORTED @expr is not supported by this version of tc-gen [at Query.c.@expr]',
+      '6:3 TCG_MISSING_RESOLVER No resolver has been found in the schema [at Query.d]',
+      '7:50 TCG_UNKNOWN_ARGUMENT Parsing failed because of unknown field `valeu`, expected one of `key`, `value`, `skipEmpty` [at Query.e.@http.query.0.valeu]',
+    ]);
   });
 });

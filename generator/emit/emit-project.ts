@@ -12,6 +12,9 @@ const DEPENDENCIES = {
   mercurius: '~16.10.1',
 };
 
+/** Transitive releases that declare Node 22 replaced by ones that run on Node 20. */
+const NODE_20_OVERRIDES = { 'content-disposition': '2.0.1', cookie: '1.1.1' };
+
 export function emitPackageJson(plan: Plan): string {
   const name = `${plan.configName.replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-') || 'tc-gen'}-server`;
   const manifest = {
@@ -29,6 +32,9 @@ export function emitPackageJson(plan: Plan): string {
     },
     dependencies: { '@tc-gen/runtime': `file:${VENDOR_DIR}`, ...DEPENDENCIES },
     devDependencies: { '@types/node': '~20.19.43', typescript: '~6.0.3' },
+    // The newest cookie and content-disposition (pulled in by fastify and mercurius) declare
+    // Node 22; these releases have the same API and support Node 20.
+    overrides: NODE_20_OVERRIDES,
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }

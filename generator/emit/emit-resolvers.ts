@@ -1,4 +1,4 @@
-import { getNamedType, isAbstractType, isObjectType, type GraphQLObjectType } from 'graphql';
+import { getNamedType, getNullableType, isAbstractType, isListType, isObjectType, type GraphQLObjectType } from 'graphql';
 import { Project, VariableDeclarationKind, type SourceFile, type WriterFunction } from 'ts-morph';
 
 import { argsTypeName, propertyKey } from '../naming.ts';
@@ -128,16 +128,25 @@ function resolverMap(plan: Plan): WriterFunction {
     (t): t is GraphQLObjectType => t !== null && t !== undefined,
   );
 
+  const hasResolvers = leadsToResolvers(plan);
+
   return (writer) => {
     writer.block(() => {
       for (const type of Object.values(plan.schema.getTypeMap())) {
-        if (!isObjectType(type)) continue;
+        if (!isObjectType(type) || type.name.startsWith('__')) continue;
         const resolvers = byType.get(type.name) ?? [];
-        const namespaces = roots.includes(type) ? emptyObjectFields(type, resolvers) : [];
+        const isRoot = roots.includes(type);
+        const namespaces = namespaceFields(type, resolvers, hasResolvers);
         if (resolvers.length === 0 && namespaces.length === 0) continue;
         writer.write(`${propertyKey(type.name)}: `).block(() => {
           for (const r of resolvers) writer.writeLine(`${propertyKey(r.fieldName)}: ${r.functionName},`);
-          for (const name of namespaces) writer.writeLine(`${propertyKey(name)}: () => ({}),`);
+          for (const name of namespaces) {
+            writer.writeLine(
+              isRoot
+                ? `${propertyKey(name)}: () => ({}),`
+                : `${propertyKey(name)}: (parent: Record<string, unknown>) => parent[${JSON.stringify(name)}] ?? {},`,
+            );
+          }
         });
         writer.write(',').newLine();
       }
@@ -155,9 +164,37 @@ function resolverMap(plan: Plan): WriterFunction {
   };
 }
 
-/** Root fields without a resolver of their own lead to types that have some: they resolve to `{}`. */
-function emptyObjectFields(type: GraphQLObjectType, resolvers: readonly HttpResolverPlan[]): string[] {
+/**
+ * Fields without a resolver of their own whose (non-list) object type has
+ * resolvers somewhere below: they resolve to the parent's value, or to `{}`
+ * when it has none, so the resolvers below still run (Tailcall's rule).
+ */
+function namespaceFields(
+  type: GraphQLObjectType,
+  resolvers: readonly HttpResolverPlan[],
+  hasResolvers: ReadonlySet<string>,
+): string[] {
   return Object.values(type.getFields())
-    .filter((f) => !resolvers.some((r) => r.fieldName === f.name) && isObjectType(getNamedType(f.type)))
+    .filter((f) => !resolvers.some((r) => r.fieldName === f.name))
+    .filter((f) => !isListType(getNullableType(f.type)) && hasResolvers.has(getNamedType(f.type).name))
     .map((f) => f.name);
+}
+
+/** Object types with a resolver on some field, at any depth below. */
+function leadsToResolvers(plan: Plan): Set<string> {
+  const direct = new Set(plan.resolvers.map((r) => r.typeName));
+  const result = new Set<string>();
+  const visit = (type: GraphQLObjectType, seen: Set<string>): boolean => {
+    if (result.has(type.name) || direct.has(type.name)) return true;
+    if (seen.has(type.name)) return false;
+    seen.add(type.name);
+    return Object.values(type.getFields()).some((f) => {
+      const named = getNamedType(f.type);
+      return isObjectType(named) && visit(named, seen);
+    });
+  };
+  for (const type of Object.values(plan.schema.getTypeMap())) {
+    if (isObjectType(type) && !type.name.startsWith('__') && visit(type, new Set())) result.add(type.name);
+  }
+  return result;
 }

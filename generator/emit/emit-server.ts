@@ -84,7 +84,13 @@ export function emitSchemaModule(plan: Plan): string {
 /** `src/server.ts`: the fastify app with mercurius, the upstream client and the auth check wired in. */
 export function emitServer(plan: Plan): string {
   const auth = hasAuth(plan);
-  const runtime = ['UpstreamClient', 'acceptAnyJsonBody', 'plainJsonContentType', ...(auth ? ['protectOperations'] : [])].join(', ');
+  const runtime = [
+    'UpstreamClient',
+    'acceptAnyJsonBody',
+    'passThroughBuiltInScalars',
+    'plainJsonContentType',
+    ...(auth ? ['protectOperations'] : []),
+  ].join(', ');
   const context = auth
     ? '(request) => ({ upstream, auth: authenticator.forRequest(request.headers.authorization), headers: request.headers })'
     : '(request) => ({ upstream, headers: request.headers })';
@@ -118,6 +124,8 @@ export function emitServer(plan: Plan): string {
     '    jit: 1,',
     `    context: ${context},`,
     '  });',
+    '  // Upstream values pass through as they are (an ID sent as 1 stays 1), as in Tailcall.',
+    '  passThroughBuiltInScalars(app.graphql.schema);',
     ...(auth
       ? [
           '  // Auth is decided once per operation, before any resolver runs.',

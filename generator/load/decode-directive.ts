@@ -160,7 +160,12 @@ function checkValue(
         const spec = type.fields[name];
         if (!spec) {
           const expected = Object.keys(type.fields).map((n) => `\`${n}\``);
-          fail(`unknown field \`${name}\`, expected one of ${expected.join(', ')}`);
+          bag.error(
+            DiagnosticCode.UnknownArgument,
+            `Parsing failed because of unknown field \`${name}\`, expected one of ${expected.join(', ')}`,
+            file.spanOf(field.name),
+            `${trace}.${name}`,
+          );
           ok = false;
           continue;
         }
@@ -168,7 +173,10 @@ function checkValue(
         if (value === undefined) ok = false;
         else out[name] = value;
       }
+      // A misspelt key already reported as unknown would also show up here as missing.
+      const misspelt = node.fields.some((f) => !type.fields[f.name.value]);
       for (const [name, spec] of Object.entries(type.fields)) {
+        if (misspelt) break;
         if (spec.required && !(name in out) && !node.fields.some((f) => f.name.value === name)) {
           fail(`missing field \`${name}\``);
           ok = false;

@@ -69,7 +69,7 @@ const server: DirectiveSpec = {
     enableFederation: later(boolean),
     pipelineFlush: { type: boolean, ignored: true },
     port: { type: int('u16', 0, 65535) },
-    queryValidation: later(boolean),
+    queryValidation: { type: boolean, ignored: true },
     responseValidation: later(boolean),
     script: later(json),
     showcase: later(boolean),

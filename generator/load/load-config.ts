@@ -8,12 +8,13 @@ import { SourceFile } from './source-file.ts';
 
 export interface LoadedConfig {
   file: SourceFile;
-  document: DocumentNode;
+  /** Undefined when the SDL does not parse (the error is in the bag). */
+  document?: DocumentNode;
 }
 
 /**
- * Reads and parses a config file. Returns undefined (with diagnostics) when
- * the file cannot be read or is not valid SDL.
+ * Reads and parses a config file. Returns undefined (with a diagnostic) when
+ * the file cannot be read, and no document when it is not valid SDL.
  */
 export async function loadConfig(configPath: string, bag: DiagnosticBag, cwd = process.cwd()): Promise<LoadedConfig | undefined> {
   const absolute = path.resolve(cwd, configPath);
@@ -23,7 +24,12 @@ export async function loadConfig(configPath: string, bag: DiagnosticBag, cwd = p
   try {
     text = await readFile(absolute, 'utf8');
   } catch (error) {
-    bag.error(DiagnosticCode.FileUnreadable, `Failed to read file: ${displayName}: ${describeIoError(error)}`);
+    bag.error(DiagnosticCode.FileUnreadable, `Failed to read file: ${displayName}: ${describeIoError(error)}`, {
+      file: displayName,
+      line: 0,
+      column: 0,
+      length: 0,
+    });
     return undefined;
   }
 
@@ -39,7 +45,7 @@ export async function loadConfig(configPath: string, bag: DiagnosticBag, cwd = p
       error.message.replace(/^Syntax Error: /, 'syntax error: '),
       position === undefined ? undefined : file.spanAt(position, 1),
     );
-    return undefined;
+    return { file };
   }
 }
 

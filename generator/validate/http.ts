@@ -55,8 +55,18 @@ export function compileHttp(
 
   const written = (url ?? path) as string;
   const argName = typeof url === 'string' ? 'url' : 'path';
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(written)?.[1];
+  if (typeof url === 'string' && scheme !== undefined && !/^https?$/i.test(scheme)) {
+    bag.error(
+      DiagnosticCode.InvalidUrl,
+      `@http(url:) must be an http(s) URL, got '${written}'`,
+      file.spanOf(directive.argNodes['url']),
+      `${trace}.url`,
+    );
+    return undefined;
+  }
   const relative = typeof path === 'string' || !/^(https?:\/\/|\{\{)/i.test(written);
-  if (relative && upstream.baseURL === undefined) {
+  if (relative && !upstream.baseUrlWritten) {
     bag.error(
       DiagnosticCode.MissingBaseUrl,
       'No base URL defined',

@@ -26,6 +26,8 @@ export async function readLinks(
   const authLinks: AuthLink[] = [];
   const counters = { Jwks: 0, Htpasswd: 0 };
   for (const link of links) {
+    // A `type` that did not decode was reported already; guessing `Config` would add noise.
+    if (link.args['type'] === undefined && link.node.arguments?.some((a) => a.name.value === 'type')) continue;
     const type = (link.args['type'] as string | undefined) ?? 'Config';
     const src = link.args['src'];
     if (typeof src !== 'string') continue;

@@ -55,7 +55,7 @@ export function buildPublicSchema(document: DocumentNode, file: SourceFile, bag:
   }
 
   const usedBuiltins = new Set<string>();
-  let undeclared = false;
+  const undeclared = new Set<string>();
   const reference = (type: TypeNode, trace: string) => {
     const name = namedType(type);
     if (declared.has(name) || GRAPHQL_SCALARS.has(name)) return;
@@ -63,7 +63,7 @@ export function buildPublicSchema(document: DocumentNode, file: SourceFile, bag:
       usedBuiltins.add(name);
       return;
     }
-    undeclared = true;
+    undeclared.add(name);
     bag.error(DiagnosticCode.UndeclaredType, `Undeclared type '${name}' was found`, file.spanOf(type), trace);
   };
 
@@ -91,10 +91,10 @@ export function buildPublicSchema(document: DocumentNode, file: SourceFile, bag:
         break;
     }
   }
-  if (undeclared) return undefined;
-
   const stripped = stripConfigDirectives(document);
-  const scalars = [...usedBuiltins].map((name) => ({
+  // Undeclared types stand in as scalars, so the rest of the config is still checked in this
+  // run; the errors above keep the build from succeeding.
+  const scalars = [...usedBuiltins, ...undeclared].map((name) => ({
     kind: Kind.SCALAR_TYPE_DEFINITION,
     name: { kind: Kind.NAME, value: name },
   })) as DocumentNode['definitions'];

@@ -57,6 +57,7 @@ export function readUpstreamSettings(
   const seconds = (value: JsonValue | undefined) => (typeof value === 'number' ? value * 1000 : undefined);
 
   const settings: UpstreamSettings = {
+    baseUrlWritten: typeof args['baseURL'] === 'string',
     allowedHeaders: ((args['allowedHeaders'] as string[] | undefined) ?? []).map((h) => h.toLowerCase()),
   };
   const baseURL = args['baseURL'];

@@ -39,3 +39,4 @@ export {
 export { acceptAnyJsonBody } from './server/accept-any-body.js';
 export { concreteTypeName } from './template/abstract-types.js';
 export { plainJsonContentType } from './server/json-content-type.js';
+export { passThroughBuiltInScalars } from './server/tailcall-scalars.js';
