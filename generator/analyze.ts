@@ -12,6 +12,7 @@ import type { HttpResolverPlan, Plan } from './plan/plan.ts';
 import { compileHttp } from './validate/http.ts';
 import { indexDirectives } from './validate/index-directives.ts';
 import { readLinks } from './validate/links.ts';
+import { planDiscriminators } from './validate/discriminators.ts';
 import { planProtection } from './validate/protected.ts';
 import { checkRootResolvers } from './validate/root-resolvers.ts';
 import { buildPublicSchema } from './validate/schema.ts';
@@ -84,6 +85,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
     }
   }
 
+  const discriminators = planDiscriminators(schema, index, file, bag);
   const withResolver = fieldsWithResolverDirectives(document);
   checkRootResolvers(roots, (t, f) => withResolver.has(`${t}.${f}`), file, bag);
 
@@ -98,6 +100,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
       authLinks,
       resolvers,
       protection,
+      discriminators,
     },
     diagnostics: sortDiagnostics(bag.items),
     file,

@@ -31,7 +31,8 @@ describe('upstream requests of a generated server', () => {
       '/api/users/5': { body: { id: 5, name: 'Five' } },
       '/api/users/7': { body: { id: 7, name: 'Seven' } },
       '/api/nodes/USER/1': { body: { __typename: 'User', id: 1, name: 'One' } },
-      '/api/nodes/POST/2': { body: { id: 2, userId: 7 } },
+      '/api/nodes/POST/2': { body: { Post: { id: 2, userId: 7 } } },
+      '/api/nodes/POST/3': { body: { id: 3, userId: 7 } },
     });
     server = await buildCompileAndStart({
       configDir: FIXTURE,
@@ -128,14 +129,20 @@ describe('upstream requests of a generated server', () => {
     assert.equal(request.body, '');
   });
 
-  it('resolves an interface value by its __typename, and fails the field clearly without one', async () => {
+  it('resolves an interface value by its __typename, or by Tailcall\'s keyed form', async () => {
     const typed = await graphql(server.url, '{ node(kind: USER, id: 1) { id ... on User { name } } }');
     assert.equal(typed.text, '{"data":{"node":{"id":1,"name":"One"}}}');
 
-    const untyped = await graphql(server.url, '{ node(kind: POST, id: 2) { id } }');
-    const body = untyped.body as { data: unknown; errors: { message: string; path: string[] }[] };
+    const keyed = await graphql(server.url, '{ node(kind: POST, id: 2) { __typename id ... on Post { userId } } }');
+    assert.equal(keyed.text, '{"data":{"node":{"__typename":"Post","id":2,"userId":7}}}');
+
+    const neither = await graphql(server.url, '{ node(kind: POST, id: 3) { id } }');
+    const body = neither.body as { data: unknown; errors: { message: string; path: string[] }[] };
     assert.deepEqual(body.data, { node: null });
-    assert.equal(body.errors[0]?.message, 'cannot tell which member of Node the upstream value is: it has no __typename');
+    assert.equal(
+      body.errors[0]?.message,
+      'IOException: The type `id, userId` is not in the list of acceptable types ["User", "Post"] of KeyedDiscriminator(type="Node")',
+    );
     assert.deepEqual(body.errors[0]?.path, ['node']);
   });
 });

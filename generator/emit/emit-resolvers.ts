@@ -1,16 +1,33 @@
-import { getNamedType, getNullableType, isAbstractType, isListType, isObjectType, type GraphQLObjectType } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isAbstractType,
+  isListType,
+  isObjectType,
+  type GraphQLObjectType,
+} from 'graphql';
 import { Project, VariableDeclarationKind, type SourceFile, type WriterFunction } from 'ts-morph';
 
 import { argsTypeName, propertyKey } from '../naming.ts';
-import type { HttpResolverPlan, Plan } from '../plan/plan.ts';
+import type { DiscriminatorPlan, HttpResolverPlan, Plan } from '../plan/plan.ts';
 import { ExpressionWriter } from './expressions.ts';
 import { renderImports } from './imports.ts';
 import { tsType } from './type-mapping.ts';
+
+/** The module constant describing a discriminator, e.g. `fooBarKeyed` or `fooBarByType`. */
+function discriminatorName(d: DiscriminatorPlan): string {
+  const base = d.typeName.charAt(0).toLowerCase() + d.typeName.slice(1);
+  return d.field === undefined
+    ? `${base}Keyed`
+    : `${base}By${d.field.charAt(0).toUpperCase()}${d.field.slice(1).replace(/\W/g, '_')}`;
+}
 
 /** `src/resolvers.ts`: one function per `@http` field and the resolver map mercurius takes. */
 export function emitResolvers(plan: Plan, project: Project): SourceFile {
   const file = project.createSourceFile('resolvers.ts', '', { overwrite: true });
   const expressions = new ExpressionWriter();
+  const discriminators = new Map<string, DiscriminatorPlan>();
+  for (const d of plan.discriminators.values()) discriminators.set(discriminatorName(d), d);
   let usesBaseUrl = false;
   let usesForwarding = false;
 
@@ -30,9 +47,14 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
       name: resolver.functionName,
       isExported: true,
       isAsync: true,
-      docs: [`\`${resolver.typeName}.${resolver.fieldName}\`: ${resolver.description.replace(/\*\//g, '*\\/')}`],
+      docs: [
+        `\`${resolver.typeName}.${resolver.fieldName}\`: ${resolver.description.replace(/\*\//g, '*\\/')}`,
+      ],
       parameters: [
-        { name: readsParent ? 'parent' : '_parent', type: readsParent ? `T.${type.name}` : 'unknown' },
+        {
+          name: readsParent ? 'parent' : '_parent',
+          type: readsParent ? `T.${type.name}` : 'unknown',
+        },
         {
           name: readsArgs ? 'args' : '_args',
           type: hasArgs ? `T.${argsTypeName(type.name, field.name)}` : 'Record<string, never>',
@@ -40,9 +62,36 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
         { name: 'ctx', type: 'MercuriusContext' },
       ],
       returnType: `Promise<${returnType}>`,
-      statements: resolverBody(resolver, plan, expressions, returnType),
+      statements: resolverBody(
+        resolver,
+        plan,
+        expressions,
+        returnType,
+        plan.discriminators.get(`${resolver.typeName}.${resolver.fieldName}`),
+      ),
     });
   }
+
+  file.insertVariableStatements(
+    0,
+    [...discriminators]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, d]) => ({
+        declarationKind: VariableDeclarationKind.Const,
+        docs: [
+          d.field === undefined
+            ? `Members of \`${d.typeName}\`, sent keyed: \`{"Member": {...}}\`.`
+            : `Members of \`${d.typeName}\`, named by each value's \`${d.field}\` (\`@discriminate\`).`,
+        ],
+        declarations: [
+          {
+            name,
+            type: 'AbstractType',
+            initializer: `{ name: ${JSON.stringify(d.typeName)}, members: ${JSON.stringify(d.members)}${d.field === undefined ? '' : `, field: ${JSON.stringify(d.field)}`} }`,
+          },
+        ],
+      })),
+  );
 
   file.addVariableStatement({
     isExported: true,
@@ -52,7 +101,9 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
   });
 
   const runtimeImports = [...expressions.used];
-  if (Object.values(plan.schema.getTypeMap()).some((t) => isAbstractType(t))) runtimeImports.push('concreteTypeName');
+  if (discriminators.size > 0) runtimeImports.push('discriminate', 'type AbstractType');
+  if (Object.values(plan.schema.getTypeMap()).some((t) => isAbstractType(t)))
+    runtimeImports.push('concreteTypeName');
   if (plan.resolvers.some((r) => r.query.length > 0)) runtimeImports.push('buildQuery');
   if (usesForwarding) runtimeImports.push('forwardHeaders');
 
@@ -78,6 +129,7 @@ function resolverBody(
   plan: Plan,
   expressions: ExpressionWriter,
   returnType: string,
+  discriminator: DiscriminatorPlan | undefined,
 ): WriterFunction {
   return (writer) => {
     if (resolver.protection) {
@@ -94,7 +146,8 @@ function resolverBody(
     let url = expressions.url(resolver.url, base);
     if (resolver.query.length > 0) {
       const params = resolver.query.map((q) => {
-        const value = q.origin === 'url' ? expressions.text(q.value) : expressions.firstResolving(q.value);
+        const value =
+          q.origin === 'url' ? expressions.text(q.value) : expressions.firstResolving(q.value);
         const origin = q.origin === 'url' ? 'url' : q.skipEmpty ? 'skip-empty' : 'entry';
         return `[${JSON.stringify(q.key)}, ${value}, '${origin}']`;
       });
@@ -103,10 +156,13 @@ function resolverBody(
     writer.writeLine(`const url = ${url};`);
 
     const members = [`method: '${resolver.method}'`, 'url'];
-    const headers = resolver.headers.map((h) => `${propertyKey(h.key)}: ${expressions.text(h.value)}`);
+    const headers = resolver.headers.map(
+      (h) => `${propertyKey(h.key)}: ${expressions.text(h.value)}`,
+    );
     const forwarding = plan.upstream.allowedHeaders.length > 0;
     // Forwarded request headers come last: they override a template header of the same name.
-    if (forwarding && headers.length === 0) members.push('headers: forwardHeaders(ctx.headers, forwardedHeaders)');
+    if (forwarding && headers.length === 0)
+      members.push('headers: forwardHeaders(ctx.headers, forwardedHeaders)');
     else if (headers.length > 0) {
       if (forwarding) headers.push('...forwardHeaders(ctx.headers, forwardedHeaders)');
       members.push(`headers: { ${headers.join(', ')} }`);
@@ -115,7 +171,11 @@ function resolverBody(
     members.push(`field: '${resolver.typeName}.${resolver.fieldName}'`);
 
     writer.writeLine(`const data = await ctx.upstream.request({ ${members.join(', ')} });`);
-    writer.writeLine(`return data as ${returnType};`);
+    writer.writeLine(
+      discriminator
+        ? `return discriminate(data, ${discriminatorName(discriminator)}) as ${returnType};`
+        : `return data as ${returnType};`,
+    );
   };
 }
 
@@ -137,9 +197,21 @@ function resolverMap(plan: Plan): WriterFunction {
         const resolvers = byType.get(type.name) ?? [];
         const isRoot = roots.includes(type);
         const namespaces = namespaceFields(type, resolvers, hasResolvers);
-        if (resolvers.length === 0 && namespaces.length === 0) continue;
+        const abstract = Object.values(type.getFields()).filter(
+          (f) =>
+            !resolvers.some((r) => r.fieldName === f.name) &&
+            plan.discriminators.has(`${type.name}.${f.name}`),
+        );
+        if (resolvers.length === 0 && namespaces.length === 0 && abstract.length === 0) continue;
         writer.write(`${propertyKey(type.name)}: `).block(() => {
-          for (const r of resolvers) writer.writeLine(`${propertyKey(r.fieldName)}: ${r.functionName},`);
+          for (const r of resolvers)
+            writer.writeLine(`${propertyKey(r.fieldName)}: ${r.functionName},`);
+          for (const f of abstract) {
+            const d = plan.discriminators.get(`${type.name}.${f.name}`) as DiscriminatorPlan;
+            writer.writeLine(
+              `${propertyKey(f.name)}: (parent: Record<string, unknown>) => discriminate(parent[${JSON.stringify(f.name)}], ${discriminatorName(d)}),`,
+            );
+          }
           for (const name of namespaces) {
             writer.writeLine(
               isRoot
@@ -176,7 +248,9 @@ function namespaceFields(
 ): string[] {
   return Object.values(type.getFields())
     .filter((f) => !resolvers.some((r) => r.fieldName === f.name))
-    .filter((f) => !isListType(getNullableType(f.type)) && hasResolvers.has(getNamedType(f.type).name))
+    .filter(
+      (f) => !isListType(getNullableType(f.type)) && hasResolvers.has(getNamedType(f.type).name),
+    )
     .map((f) => f.name);
 }
 
@@ -194,7 +268,8 @@ function leadsToResolvers(plan: Plan): Set<string> {
     });
   };
   for (const type of Object.values(plan.schema.getTypeMap())) {
-    if (isObjectType(type) && !type.name.startsWith('__') && visit(type, new Set())) result.add(type.name);
+    if (isObjectType(type) && !type.name.startsWith('__') && visit(type, new Set()))
+      result.add(type.name);
   }
   return result;
 }

@@ -155,6 +155,12 @@ const protectedSpec: DirectiveSpec = {
   args: { id: { type: listOf(string) } },
 };
 
+const discriminate: DirectiveSpec = {
+  name: 'discriminate',
+  locations: ['FIELD_DEFINITION'],
+  args: { field: { type: string } },
+};
+
 /** Directives of Tailcall that tc-gen does not compile yet. */
 const notYet = (name: string, locations: DirectiveLocation[]): DirectiveSpec => ({
   name,
@@ -177,7 +183,7 @@ export const DIRECTIVES: ReadonlyMap<string, DirectiveSpec> = new Map(
     notYet('modify', ['FIELD_DEFINITION']),
     notYet('omit', ['FIELD_DEFINITION']),
     notYet('cache', ['FIELD_DEFINITION', 'OBJECT']),
-    notYet('discriminate', ['FIELD_DEFINITION']),
+    discriminate,
     notYet('alias', ['ENUM_VALUE']),
     notYet('graphQL', ['FIELD_DEFINITION', 'OBJECT']),
     notYet('grpc', ['FIELD_DEFINITION', 'OBJECT']),

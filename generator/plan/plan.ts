@@ -58,6 +58,14 @@ export interface HttpResolverPlan {
   protection?: readonly string[];
 }
 
+/** How the member of a union or interface value is found (see the runtime's `discriminate`). */
+export interface DiscriminatorPlan {
+  typeName: string;
+  members: readonly string[];
+  /** `@discriminate(field:)`; the keyed form when absent. */
+  field?: string;
+}
+
 export interface Plan {
   /** The config file name, for generated headers. */
   configName: string;
@@ -66,6 +74,8 @@ export interface Plan {
   upstream: UpstreamSettings;
   authLinks: readonly AuthLink[];
   resolvers: readonly HttpResolverPlan[];
+  /** `Type.field` → discriminator, for every field whose type is a union or interface. */
+  discriminators: ReadonlyMap<string, DiscriminatorPlan>;
   /** typeName → fieldName → provider ids (empty = any linked provider). */
   protection: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
 }

@@ -37,6 +37,6 @@ export {
   valueAt,
 } from './template/render.js';
 export { acceptAnyJsonBody } from './server/accept-any-body.js';
-export { concreteTypeName } from './template/abstract-types.js';
+export { concreteTypeName, discriminate, type AbstractType } from './template/abstract-types.js';
 export { plainJsonContentType } from './server/json-content-type.js';
 export { passThroughBuiltInScalars } from './server/tailcall-scalars.js';
