@@ -71,6 +71,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
         parentType: type,
         field,
         isRootType,
+        isMutation: type === schema.getMutationType(),
         vars: server.vars,
         allowedHeaders: upstream.allowedHeaders,
       };

@@ -46,6 +46,8 @@ export interface UpstreamSettings {
   keepAliveTimeoutMs?: number;
   connectionsPerOrigin?: number;
   userAgent?: string;
+  /** `@upstream(httpCache:)`: how many GET responses to keep, honouring their cache headers. */
+  httpCacheSize?: number;
   /** `@upstream(proxy: {url})`: every upstream call goes through this HTTP proxy. */
   proxyUrl?: string;
 }

@@ -168,6 +168,7 @@ function resolverBody(
       members.push(`headers: { ${headers.join(', ')} }`);
     }
     if (resolver.body) members.push(`body: ${expressions.body(resolver.body)}`);
+    if (resolver.dedupe) members.push('dedupe: true');
     members.push(`field: '${resolver.typeName}.${resolver.fieldName}'`);
 
     writer.writeLine(`const data = await ctx.upstream.request({ ${members.join(', ')} });`);

@@ -39,6 +39,7 @@ export function emitUpstream(plan: Plan): string {
   if (u.keepAliveTimeoutMs !== undefined) options.push(`keepAliveTimeoutMs: ${u.keepAliveTimeoutMs}`);
   if (u.connectionsPerOrigin !== undefined) options.push(`connectionsPerOrigin: ${u.connectionsPerOrigin}`);
   if (u.userAgent !== undefined) options.push(`userAgent: ${JSON.stringify(u.userAgent)}`);
+  if (u.httpCacheSize !== undefined) options.push(`httpCacheSize: ${u.httpCacheSize}`);
 
   const lines = ["import type { UpstreamClientOptions } from '@tc-gen/runtime';", ''];
   if (plan.resolvers.some((r) => r.fromBaseUrl)) {

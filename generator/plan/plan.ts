@@ -52,6 +52,8 @@ export interface HttpResolverPlan {
   query: readonly QueryParam[];
   headers: readonly { key: string; value: readonly TextPart[] }[];
   body?: readonly BodyPart[];
+  /** Share identical in-flight calls (`@http(dedupe: true)` on a query field). */
+  dedupe: boolean;
   /** The template as written, for the resolver's doc comment. */
   description: string;
   /** Provider ids any of which admits the caller; undefined when the field is public. */

@@ -91,6 +91,8 @@ export function compileHttp(
     fieldName,
     method,
     fromBaseUrl: relative,
+    // Tailcall shares in-flight calls for queries only: a mutation must reach the upstream each time.
+    dedupe: args['dedupe'] === true && !scope.isMutation,
     url: urlParts,
     query: [...urlQuery, ...query],
     headers,

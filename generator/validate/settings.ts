@@ -92,6 +92,8 @@ export function readUpstreamSettings(
       );
     }
   }
+  const httpCache = args['httpCache'];
+  if (typeof httpCache === 'number' && httpCache > 0) settings.httpCacheSize = httpCache;
   const userAgent = args['userAgent'];
   if (typeof userAgent === 'string') settings.userAgent = userAgent;
 

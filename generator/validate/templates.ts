@@ -23,6 +23,8 @@ export interface TemplateScope {
   parentType: GraphQLNamedType;
   field: GraphQLField<unknown, unknown>;
   isRootType: boolean;
+  /** The field belongs to the mutation root. */
+  isMutation: boolean;
   vars: ReadonlyMap<string, string>;
   allowedHeaders: readonly string[];
 }

@@ -6,6 +6,7 @@ import {
   parseJsonOrUndefined,
   UpstreamError,
 } from './upstream-error.js';
+import { ResponseCache, type CachedResponse } from './response-cache.js';
 import type { UpstreamRequest } from './upstream-request.js';
 
 /** Settings of the shared upstream connection pool; they mirror Tailcall's `@upstream`. */
@@ -22,6 +23,8 @@ export interface UpstreamClientOptions {
   userAgent?: string;
   /** An HTTP proxy every upstream call goes through (`@upstream(proxy: {url})`). */
   proxyUrl?: string;
+  /** Keep up to this many GET responses, honouring their cache headers (`@upstream(httpCache:)`). */
+  httpCacheSize?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -37,12 +40,15 @@ export class UpstreamClient {
   readonly #agent: Dispatcher;
   readonly #timeoutMs: number;
   readonly #userAgent: string;
+  readonly #cache: ResponseCache | undefined;
+  readonly #inFlight = new Map<string, Promise<CachedResponse>>();
 
   constructor(options: UpstreamClientOptions = {}) {
     const keepAliveTimeout = options.keepAliveTimeoutMs ?? DEFAULT_TIMEOUT_MS;
 
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.#cache = options.httpCacheSize ? new ResponseCache(options.httpCacheSize) : undefined;
     const pool: Agent.Options = {
       connections: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
       connectTimeout: options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -52,15 +58,51 @@ export class UpstreamClient {
       headersTimeout: this.#timeoutMs,
       bodyTimeout: this.#timeoutMs,
     };
-    this.#agent = options.proxyUrl ? new ProxyAgent({ ...pool, uri: options.proxyUrl, proxyTunnel: false }) : new Agent(pool);
+    this.#agent = options.proxyUrl
+      ? new ProxyAgent({ ...pool, uri: options.proxyUrl, proxyTunnel: false })
+      : new Agent(pool);
   }
 
   /** Resolves to the parsed JSON body (null for an empty body). Throws UpstreamError. */
   async request(req: UpstreamRequest): Promise<unknown> {
+    const { status, text } = await this.#response(req);
+    if (status >= 400) {
+      throw httpStatusError(status, text, req.field);
+    }
+    // TODO: a 3xx is answered as it is (its body parsed, usually null). Tailcall's reqwest
+    // follows up to 10 redirects; doing the same needs a decision on cross-origin redirects
+    // and on which request headers may follow them, so it is left out for now.
+
+    // Parsed per caller, so callers sharing a cached or deduplicated response never share objects.
+    return parseBody(text, req.field);
+  }
+
+  /** The response from the cache, from an identical call in flight, or from the upstream. */
+  #response(req: UpstreamRequest): Promise<CachedResponse> {
+    const cacheable = this.#cache !== undefined && req.method === 'GET';
+    if (!cacheable && !req.dedupe) return this.#send(req);
+
+    const key = requestKey(req, this.#headers(req));
+    const cached = cacheable ? this.#cache?.get(key) : undefined;
+    if (cached) return Promise.resolve(cached);
+    const shared = req.dedupe ? this.#inFlight.get(key) : undefined;
+    if (shared) return shared;
+
+    const pending = this.#send(req).then((response) => {
+      if (cacheable) this.#cache?.offer(key, response);
+      return response;
+    });
+    if (req.dedupe) {
+      this.#inFlight.set(key, pending);
+      const forget = () => this.#inFlight.delete(key);
+      pending.then(forget, forget);
+    }
+    return pending;
+  }
+
+  async #send(req: UpstreamRequest): Promise<CachedResponse> {
     // headersTimeout/bodyTimeout only bound each phase; the signal bounds the whole exchange.
     const signal = AbortSignal.timeout(this.#timeoutMs);
-    let status: number;
-    let text: string;
     try {
       const response = await request(req.url, {
         method: req.method,
@@ -69,21 +111,16 @@ export class UpstreamClient {
         dispatcher: this.#agent,
         signal,
       });
-      status = response.statusCode;
       // Reading the body to the end also hands the connection back to the pool.
-      text = await response.body.text();
+      const text = await response.body.text();
+      return {
+        status: response.statusCode,
+        headers: response.headers as Record<string, string | string[]>,
+        text,
+      };
     } catch (error) {
       throw networkError(error, signal.aborted, req.field);
     }
-
-    if (status >= 400) {
-      throw httpStatusError(status, text, req.field);
-    }
-    // TODO: a 3xx is answered as it is (its body parsed, usually null). Tailcall's reqwest
-    // follows up to 10 redirects; doing the same needs a decision on cross-origin redirects
-    // and on which request headers may follow them, so it is left out for now.
-
-    return parseBody(text, req.field);
   }
 
   /** Closes idle connections and waits for in-flight requests to finish. */
@@ -124,4 +161,12 @@ function parseBody(text: string, field: string | undefined): unknown {
   }
 
   return value;
+}
+
+/** Everything that makes two upstream calls different: method, URL, headers sent and body. */
+function requestKey(req: UpstreamRequest, headers: Readonly<Record<string, string>>): string {
+  const sorted = Object.keys(headers)
+    .sort()
+    .map((name) => [name, headers[name]]);
+  return JSON.stringify([req.method, req.url, sorted, req.body ?? null]);
 }

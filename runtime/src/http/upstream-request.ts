@@ -13,4 +13,9 @@ export interface UpstreamRequest {
   body?: string;
   /** GraphQL coordinate for logs, e.g. `'Query.user'`. Never sent upstream. */
   field?: string;
+  /**
+   * Share one upstream call among identical calls in flight at the same time, within a
+   * request and across requests (`@http(dedupe: true)`; queries only).
+   */
+  dedupe?: boolean;
 }
