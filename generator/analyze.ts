@@ -7,7 +7,7 @@ import { DIRECTIVES, GRAPHQL_DIRECTIVES } from './load/directive-specs.ts';
 import { loadConfig } from './load/load-config.ts';
 import type { SourceFile } from './load/source-file.ts';
 import { directivesOf } from './model.ts';
-import { resolverFunctionName } from './naming.ts';
+import { ResolverNames } from './naming.ts';
 import type { HttpResolverPlan, Plan } from './plan/plan.ts';
 import { compileHttp } from './validate/http.ts';
 import { indexDirectives } from './validate/index-directives.ts';
@@ -50,6 +50,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
   const protection = planProtection(schema, index, authLinks, hasAuthLinks, file, bag);
 
   const resolvers: HttpResolverPlan[] = [];
+  const names = new ResolverNames();
   const roots = [schema.getQueryType(), schema.getMutationType()];
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
@@ -80,7 +81,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
       const ids = protection.get(type.name)?.get(field.name);
       resolvers.push({
         ...compiled,
-        functionName: resolverFunctionName(type.name, field.name),
+        functionName: names.next(type.name, field.name),
         ...(ids === undefined ? {} : { protection: ids }),
       });
     }

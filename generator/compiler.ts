@@ -13,7 +13,11 @@ export interface BuildResult extends AnalyzeResult {
  * Compiles a config into a server project. With `outDir`, writes it there;
  * a config with errors writes nothing at all.
  */
-export async function build(configPath: string, outDir?: string, cwd = process.cwd()): Promise<BuildResult> {
+export async function build(
+  configPath: string,
+  outDir?: string,
+  cwd = process.cwd(),
+): Promise<BuildResult> {
   const result = await analyze(configPath, cwd);
   if (!result.plan) return result;
 

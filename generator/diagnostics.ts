@@ -47,6 +47,10 @@ export const DiagnosticCode = {
   InvalidJwks: 'TCG_INVALID_JWKS',
   /** A linked htpasswd file with no usable entry. */
   InvalidHtpasswd: 'TCG_INVALID_HTPASSWD',
+  /** A linked key set carries private key material (stripped, or embedded for HMAC keys). */
+  JwksPrivateKey: 'TCG_JWKS_PRIVATE_KEY',
+  /** An htpasswd entry in a hash form tc-gen cannot verify. */
+  HtpasswdUnsupportedEntry: 'TCG_HTPASSWD_UNSUPPORTED_ENTRY',
   /** A link type tc-gen does not support yet. */
   UnsupportedLink: 'TCG_UNSUPPORTED_LINK',
   /** A root field (Query/Mutation) with no way to produce its value. */
@@ -86,8 +90,24 @@ export interface Diagnostic {
 export class DiagnosticBag {
   readonly items: Diagnostic[] = [];
 
-  error(code: DiagnosticCode, message: string, span?: SourceSpan, trace?: string, hint?: string): void {
+  error(
+    code: DiagnosticCode,
+    message: string,
+    span?: SourceSpan,
+    trace?: string,
+    hint?: string,
+  ): void {
     this.items.push({ severity: 'error', code, message, ...opt({ span, trace, hint }) });
+  }
+
+  warning(
+    code: DiagnosticCode,
+    message: string,
+    span?: SourceSpan,
+    trace?: string,
+    hint?: string,
+  ): void {
+    this.items.push({ severity: 'warning', code, message, ...opt({ span, trace, hint }) });
   }
 
   get hasErrors(): boolean {
@@ -96,7 +116,9 @@ export class DiagnosticBag {
 }
 
 /** Drops undefined members so objects stay valid under exactOptionalPropertyTypes. */
-function opt<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+function opt<T extends Record<string, unknown>>(
+  value: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
   const out: Record<string, unknown> = {};
   for (const [key, member] of Object.entries(value)) {
     if (member !== undefined) out[key] = member;
@@ -139,12 +161,17 @@ export interface FormatOptions {
 export function formatDiagnostic(d: Diagnostic, options: FormatOptions = {}): string {
   const paint = options.color ? colors : noColors;
   // A span on line 0 names a whole file (one that could not be read, say).
-  const where = !d.span ? '<config>' : d.span.line === 0 ? d.span.file : `${d.span.file}:${d.span.line}:${d.span.column}`;
+  const where = !d.span
+    ? '<config>'
+    : d.span.line === 0
+      ? d.span.file
+      : `${d.span.file}:${d.span.line}:${d.span.column}`;
   const severity = d.severity === 'error' ? paint.red('error') : paint.yellow('warning');
   const trace = d.trace ? ` [at ${d.trace}]` : '';
   const lines = [`${paint.bold(where)} ${severity} ${paint.dim(d.code)} ${d.message}${trace}`];
 
-  const text = d.span && d.span.line > 0 ? options.sourceLine?.(d.span.file, d.span.line) : undefined;
+  const text =
+    d.span && d.span.line > 0 ? options.sourceLine?.(d.span.file, d.span.line) : undefined;
   if (d.span && text !== undefined) {
     const gutter = String(d.span.line);
     const pad = ' '.repeat(gutter.length);

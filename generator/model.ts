@@ -56,7 +56,13 @@ export type AuthLink =
   | { kind: 'Jwks'; id: string; src: string; jwks: { keys: Record<string, JsonValue>[] } }
   | { kind: 'Htpasswd'; id: string; src: string; htpasswd: string };
 
-export function directivesOf(index: DirectiveIndex, coordinate: string, name: string): DecodedDirective[] {
-  const list = coordinate.includes('.') ? index.fields.get(coordinate) : index.types.get(coordinate);
+export function directivesOf(
+  index: DirectiveIndex,
+  coordinate: string,
+  name: string,
+): DecodedDirective[] {
+  const list = coordinate.includes('.')
+    ? index.fields.get(coordinate)
+    : index.types.get(coordinate);
   return (list ?? []).filter((d) => d.name === name);
 }

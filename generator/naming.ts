@@ -26,15 +26,39 @@ export function typeName(name: string): string {
   return TAKEN.has(safe) ? `${safe}_` : safe;
 }
 
-/** `Query` + `user` → `queryUser`. */
-export function resolverFunctionName(parent: string, field: string): string {
-  const head = parent.charAt(0).toLowerCase() + parent.slice(1);
-  return safeIdentifier(`${head}${field.charAt(0).toUpperCase()}${field.slice(1)}`);
+/**
+ * Names of the generated resolver functions: `Query` + `user` → `resolveQueryUser`. The
+ * prefix keeps them apart from the runtime helpers the module imports; a second field that
+ * would get the same name (`user` and `User`) gets a number.
+ */
+export class ResolverNames {
+  readonly #taken = new Set<string>();
+
+  next(parent: string, field: string): string {
+    const base = `resolve${upperFirst(parent)}${upperFirst(field)}`;
+    let name = base;
+    for (let n = 2; this.#taken.has(name); n++) name = `${base}${n}`;
+    this.#taken.add(name);
+    return name;
+  }
 }
 
-/** `Query` + `user` → `QueryUserArgs`. */
-export function argsTypeName(parent: string, field: string): string {
-  return `${parent}${field.charAt(0).toUpperCase()}${field.slice(1)}Args`;
+/**
+ * `Query` + `user` → `QueryUserArgs`, with `_` added while a GraphQL type of the schema
+ * already has that name.
+ */
+export function argsTypeName(
+  parent: string,
+  field: string,
+  isTypeName: (name: string) => boolean,
+): string {
+  let name = `${parent}${upperFirst(field)}Args`;
+  while (isTypeName(name)) name = `${name}_`;
+  return name;
+}
+
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** A string as a TypeScript property key: bare when it is an identifier, quoted otherwise. */

@@ -21,20 +21,37 @@ export interface WriteSummary {
  * no longer generates are removed; everything else in the folder (e.g.
  * node_modules, dist) is left alone. Each file is replaced atomically.
  */
-export async function writeOutput(outDir: string, files: ReadonlyMap<string, string>): Promise<WriteSummary> {
+export async function writeOutput(
+  outDir: string,
+  files: ReadonlyMap<string, string>,
+): Promise<WriteSummary> {
   const previous = await readPreviousFiles(outDir);
   const summary: WriteSummary = { written: 0, unchanged: 0, removed: 0 };
 
-  for (const [relative, content] of files) {
-    const target = path.join(outDir, ...relative.split('/'));
-    const existing = await readFile(target, 'utf8').catch(() => undefined);
-    if (existing === content) {
-      summary.unchanged++;
-      continue;
+  // Stage every changed file next to its target first; only when all of them are written are
+  // they moved into place, so a failure (a full disk, a file where a folder should be) leaves
+  // the previous output as it was.
+  const staged: { temporary: string; target: string }[] = [];
+  try {
+    for (const [relative, content] of files) {
+      const target = path.join(outDir, ...relative.split('/'));
+      const existing = await readFile(target, 'utf8').catch(() => undefined);
+      if (existing === content) {
+        summary.unchanged++;
+        continue;
+      }
+      await mkdir(path.dirname(target), { recursive: true });
+      const temporary = `${target}.tc-gen-${process.pid}.tmp`;
+      await writeFile(temporary, content);
+      staged.push({ temporary, target });
     }
-    await mkdir(path.dirname(target), { recursive: true });
-    const temporary = `${target}.tc-gen-${process.pid}.tmp`;
-    await writeFile(temporary, content);
+  } catch (error) {
+    await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })));
+    throw new OutputError(
+      `cannot write into ${outDir}: ${(error as Error).message}; nothing was changed`,
+    );
+  }
+  for (const { temporary, target } of staged) {
     await rename(temporary, target);
     summary.written++;
   }
@@ -66,14 +83,19 @@ async function readPreviousFiles(outDir: string): Promise<string[]> {
   }
 
   try {
-    const marker = JSON.parse(await readFile(path.join(outDir, MARKER_FILE), 'utf8')) as { files?: unknown };
+    const marker = JSON.parse(await readFile(path.join(outDir, MARKER_FILE), 'utf8')) as {
+      files?: unknown;
+    };
     const files = Array.isArray(marker.files) ? marker.files : [];
     // Only plain relative paths inside the folder: a tampered marker must not make us delete elsewhere.
     return files.filter(
-      (f): f is string => typeof f === 'string' && !f.startsWith('/') && !f.split('/').includes('..'),
+      (f): f is string =>
+        typeof f === 'string' && !f.startsWith('/') && !f.split('/').includes('..'),
     );
   } catch {
-    throw new OutputError(`refusing to write into ${outDir}: its ${MARKER_FILE} is not readable JSON`);
+    throw new OutputError(
+      `refusing to write into ${outDir}: its ${MARKER_FILE} is not readable JSON`,
+    );
   }
 }
 

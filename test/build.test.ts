@@ -103,6 +103,23 @@ describe('tc-gen build', () => {
     assert.equal(await readFile(path.join(out, 'node_modules/keep.txt'), 'utf8'), 'mine');
   });
 
+  it('changes nothing when a file cannot be written, and says why without a stack trace', async () => {
+    const out = path.relative(root, path.join(await scratch(), 'out'));
+    assert.equal((await tcGen(['build', 'fixtures/jwt-docs/config.graphql', '-o', out])).code, 0);
+    const readme = path.join(root, out, 'README.md');
+    await writeFile(readme, 'edited by hand\n');
+    const { rm } = await import('node:fs/promises');
+    await rm(path.join(root, out, 'src'), { recursive: true });
+    await writeFile(path.join(root, out, 'src'), 'a file where a folder should be');
+
+    const result = await tcGen(['build', 'fixtures/jwt-docs/config.graphql', '-o', out]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^tc-gen: cannot write into .+; nothing was changed\n$/);
+    assert.equal(await readFile(readme, 'utf8'), 'edited by hand\n', 'no file was replaced');
+    const leftovers = (await readdir(path.join(root, out), { recursive: true })).filter((f) => f.endsWith('.tmp'));
+    assert.deepEqual(leftovers, []);
+  });
+
   it('refuses to write into a folder it did not generate, and leaves it untouched', async () => {
     const out = await scratch();
     await writeFile(path.join(out, 'precious.txt'), 'keep me');

@@ -176,4 +176,60 @@ type Query {
       '7:50 TCG_UNKNOWN_ARGUMENT Parsing failed because of unknown field `valeu`, expected one of `key`, `value`, `skipEmpty` [at Query.e.@http.query.0.valeu]',
     ]);
   });
+
+  it('refuses client settings that would break every upstream call', async () => {
+    const lines = await report(`schema @upstream(baseURL: "http://127.0.0.1:1", timeout: 0, connectTimeout: 5000000, userAgent: "a\\r\\nX-Evil: 1") { query: Query }
+type Query { a: String @http(path: "/a") }
+`);
+    assert.deepEqual(lines, [
+      '1:58 TCG_INVALID_ARGUMENT timeout must be between 1 and 2147483 seconds, got 0 [at @upstream.timeout]',
+      '1:77 TCG_INVALID_ARGUMENT connectTimeout must be between 1 and 2147483 seconds, got 5000000 [at @upstream.connectTimeout]',
+      '1:97 TCG_INVALID_ARGUMENT userAgent must be printable ASCII: it is sent as a header on every upstream call [at @upstream.userAgent]',
+    ]);
+  });
+
+  it('points at each occurrence of a repeated template mistake, and counts columns without a BOM', async () => {
+    const lines = await report('\uFEFFtype Query { h(n: Int): String @http(url: "http://127.0.0.1:1/h/{{.args.n}}/{{.args.n}}") }\n');
+    assert.deepEqual(lines, [
+      "1:65 TCG_TEMPLATE_INVALID argument 'n' is a nullable type [at Query.h.@http.path]",
+      "1:77 TCG_TEMPLATE_INVALID argument 'n' is a nullable type [at Query.h.@http.path]",
+    ]);
+  });
+
+  it('refuses an htpasswd file no user can log in with, and warns about each unusable entry', async () => {
+    const lines = await report(
+      `schema @link(id: "basic", type: Htpasswd, src: "users") { query: Query }
+type Query { a: String @http(url: "http://127.0.0.1:1/a") @protected }
+`,
+      { users: 'sha512:$6$salt$hash\nplain:secret\n' },
+    );
+    assert.deepEqual(lines, [
+      "1:48 TCG_HTPASSWD_UNSUPPORTED_ENTRY htpasswd user 'sha512' in users uses a hash form tc-gen cannot verify; it can never log in [at schema.@link.0]",
+      "1:48 TCG_HTPASSWD_UNSUPPORTED_ENTRY htpasswd user 'plain' in users uses a hash form tc-gen cannot verify; it can never log in [at schema.@link.0]",
+      "1:48 TCG_INVALID_HTPASSWD htpasswd file users has no usable 'user:hash' entry [at schema.@link.0]",
+    ]);
+  });
+
+  it('compiles only the public part of a key set that carries a private key, with a warning', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256' };
+    const dir = await scratch({
+      'config.graphql': `schema @link(id: "jwt", type: Jwks, src: "jwks.json") { query: Query }
+type Query { a: String @http(url: "http://127.0.0.1:1/a") @protected }
+`,
+      'jwks.json': JSON.stringify({ keys: [jwk] }),
+    });
+    const result = await build(path.join(dir, 'config.graphql'), undefined, dir);
+    assert.ok(result.files, 'a warning does not stop the build');
+    assert.deepEqual(
+      result.diagnostics.map((d) => `${d.severity} ${d.code} ${d.message}`),
+      ['warning TCG_JWKS_PRIVATE_KEY a key of jwks.json carries private members (d, p, q, dp, dq, qi); only its public part is compiled in'],
+    );
+    const auth = result.files.get('src/auth.ts') ?? '';
+    assert.match(auth, new RegExp(`n: '${jwk.n}'`));
+    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) {
+      assert.doesNotMatch(auth, new RegExp(`\\b${member}: '`), `private member ${member} is compiled in`);
+    }
+  });
 });

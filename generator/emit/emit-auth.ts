@@ -1,5 +1,6 @@
 import type { Plan } from '../plan/plan.ts';
 import { propertyKey } from '../naming.ts';
+import { lineText } from './comments.ts';
 
 /**
  * `src/auth.ts`: the linked credentials, embedded (a key set or htpasswd
@@ -15,12 +16,14 @@ export function emitAuth(plan: Plan): string {
     const name = `${link.kind === 'Jwks' ? 'keySet' : 'htpasswd'}${index + 1}`;
     if (link.kind === 'Jwks') {
       imports.add('JwksProvider');
-      lines.push(`/** Public keys of provider \`${link.id}\`, from ${link.src}. */`);
+      lines.push(
+        `/** Public keys of provider \`${lineText(link.id)}\`, from ${lineText(link.src)}. */`,
+      );
       lines.push(`const ${name} = ${JSON.stringify(link.jwks, null, 2)};`, '');
       providers.push(`await JwksProvider.fromKeySet(${JSON.stringify(link.id)}, ${name})`);
     } else {
       imports.add('HtpasswdProvider');
-      lines.push(`/** Users of provider \`${link.id}\`, from ${link.src}. */`);
+      lines.push(`/** Users of provider \`${lineText(link.id)}\`, from ${lineText(link.src)}. */`);
       lines.push(`const ${name} = ${JSON.stringify(link.htpasswd)};`, '');
       providers.push(`new HtpasswdProvider(${JSON.stringify(link.id)}, ${name})`);
     }
@@ -28,7 +31,9 @@ export function emitAuth(plan: Plan): string {
 
   const table: string[] = [];
   for (const [typeName, fields] of plan.protection) {
-    const entries = [...fields].map(([field, ids]) => `${propertyKey(field)}: ${JSON.stringify(ids)}`);
+    const entries = [...fields].map(
+      ([field, ids]) => `${propertyKey(field)}: ${JSON.stringify(ids)}`,
+    );
     table.push(`${propertyKey(typeName)}: { ${entries.join(', ')} },`);
   }
 

@@ -16,7 +16,12 @@ const DEPENDENCIES = {
 const NODE_20_OVERRIDES = { 'content-disposition': '2.0.1', cookie: '1.1.1' };
 
 export function emitPackageJson(plan: Plan): string {
-  const name = `${plan.configName.replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-') || 'tc-gen'}-server`;
+  const name = `${
+    plan.configName
+      .replace(/\.[^.]+$/, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-') || 'tc-gen'
+  }-server`;
   const manifest = {
     name,
     version: '0.0.0',
@@ -85,21 +90,27 @@ export function emitReadme(plan: Plan): string {
     '| `LOG_LEVEL` | pino log level | `info` |',
   ];
   if (plan.resolvers.some((r) => r.fromBaseUrl)) {
-    env.push(`| \`TC_UPSTREAM_BASE_URL\` | base URL of \`@http(path:)\` calls | \`${plan.upstream.baseURL ?? ''}\` |`);
+    env.push(
+      `| \`TC_UPSTREAM_BASE_URL\` | base URL of \`@http(path:)\` calls | \`${plan.upstream.baseURL ?? ''}\` |`,
+    );
   }
   env.push(
     `| \`TC_UPSTREAM_PROXY\` | HTTP proxy for every upstream call | ${plan.upstream.proxyUrl ? `\`${plan.upstream.proxyUrl}\`` : '(none)'} |`,
   );
   const envRefs = new Set<string>();
   for (const resolver of plan.resolvers) {
-    for (const match of JSON.stringify(resolver).matchAll(/"root":"env","name":"([^"]+)"/g)) envRefs.add(match[1] as string);
+    for (const match of JSON.stringify(resolver).matchAll(/"root":"env","name":"([^"]+)"/g))
+      envRefs.add(match[1] as string);
   }
-  for (const name of [...envRefs].sort()) env.push(`| \`${name}\` | read by an upstream template | (unset) |`);
+  for (const name of [...envRefs].sort())
+    env.push(`| \`${name}\` | read by an upstream template | (unset) |`);
 
   const protectedRows: string[] = [];
   for (const [typeName, fields] of plan.protection) {
     for (const [field, ids] of fields) {
-      protectedRows.push(`| \`${typeName}.${field}\` | ${ids.length === 0 ? 'any linked provider' : ids.map((id) => `\`${id}\``).join(' or ')} |`);
+      protectedRows.push(
+        `| \`${typeName}.${field}\` | ${ids.length === 0 ? 'any linked provider' : ids.map((id) => `\`${id}\``).join(' or ')} |`,
+      );
     }
   }
 
@@ -143,7 +154,9 @@ export function emitReadme(plan: Plan): string {
     '',
     '- `src/main.ts`: the entry point; `src/server.ts`: the fastify + mercurius app.',
     '- `src/resolvers.ts`: one function per `@http` field; `src/types.ts`: TypeScript types of the schema.',
-    ...(plan.authLinks.length > 0 ? ['- `src/auth.ts`: the linked keys and users, and the table of protected fields.'] : []),
+    ...(plan.authLinks.length > 0
+      ? ['- `src/auth.ts`: the linked keys and users, and the table of protected fields.']
+      : []),
     '- `schema.graphql`: the schema clients see.',
     `- \`${VENDOR_DIR}/\`: the tc-gen runtime package this code links to.`,
     '',

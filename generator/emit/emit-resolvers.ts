@@ -8,11 +8,15 @@ import {
 } from 'graphql';
 import { Project, VariableDeclarationKind, type SourceFile, type WriterFunction } from 'ts-morph';
 
-import { argsTypeName, propertyKey } from '../naming.ts';
+import { argsTypeName, propertyKey, typeName } from '../naming.ts';
 import type { DiscriminatorPlan, HttpResolverPlan, Plan } from '../plan/plan.ts';
 import { ExpressionWriter } from './expressions.ts';
+import { lineText } from './comments.ts';
 import { renderImports } from './imports.ts';
 import { tsType } from './type-mapping.ts';
+
+/** Names every plain object answers to through Object.prototype. */
+const OBJECT_PROTOTYPE_MEMBERS = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** The module constant describing a discriminator, e.g. `fooBarKeyed` or `fooBarByType`. */
 function discriminatorName(d: DiscriminatorPlan): string {
@@ -53,11 +57,13 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
       parameters: [
         {
           name: readsParent ? 'parent' : '_parent',
-          type: readsParent ? `T.${type.name}` : 'unknown',
+          type: readsParent ? `T.${typeName(type.name)}` : 'unknown',
         },
         {
           name: readsArgs ? 'args' : '_args',
-          type: hasArgs ? `T.${argsTypeName(type.name, field.name)}` : 'Record<string, never>',
+          type: hasArgs
+            ? `T.${argsTypeName(type.name, field.name, (n) => Boolean(plan.schema.getType(n)))}`
+            : 'Record<string, never>',
         },
         { name: 'ctx', type: 'MercuriusContext' },
       ],
@@ -116,7 +122,10 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
     renderImports([
       { from: 'mercurius', names: ['IResolvers', 'MercuriusContext'], typeOnly: true },
       ...(runtimeImports.length > 0 ? [{ from: '@tc-gen/runtime', names: runtimeImports }] : []),
-      { from: './types.js', namespace: 'T', typeOnly: true },
+      // Only when a signature names a schema type: an unused import fails the strict build.
+      ...(/\bT\.[A-Za-z_]/.test(file.getFullText())
+        ? [{ from: './types.js', namespace: 'T', typeOnly: true }]
+        : []),
       ...(upstreamImports.length > 0 ? [{ from: './upstream.js', names: upstreamImports }] : []),
     ]) + '\n',
   );
@@ -137,7 +146,7 @@ function resolverBody(
       writer.writeLine(
         ids.length === 0
           ? '// Protected: any linked provider admits (already checked for the whole operation).'
-          : `// Protected: ${ids.join(', ')} (already checked for the whole operation).`,
+          : `// Protected: ${lineText(ids.join(', '))} (already checked for the whole operation).`,
       );
       writer.writeLine(`await ctx.auth.require([${JSON.stringify(ids)}]);`);
     }
@@ -203,7 +212,14 @@ function resolverMap(plan: Plan): WriterFunction {
             !resolvers.some((r) => r.fieldName === f.name) &&
             plan.discriminators.has(`${type.name}.${f.name}`),
         );
-        if (resolvers.length === 0 && namespaces.length === 0 && abstract.length === 0) continue;
+        const inherited = Object.values(type.getFields()).filter(
+          (f) =>
+            OBJECT_PROTOTYPE_MEMBERS.has(f.name) &&
+            !resolvers.some((r) => r.fieldName === f.name) &&
+            !abstract.includes(f) &&
+            !namespaces.includes(f.name),
+        );
+        if (resolvers.length === 0 && namespaces.length === 0 && abstract.length === 0 && inherited.length === 0) continue;
         writer.write(`${propertyKey(type.name)}: `).block(() => {
           for (const r of resolvers)
             writer.writeLine(`${propertyKey(r.fieldName)}: ${r.functionName},`);
@@ -211,6 +227,12 @@ function resolverMap(plan: Plan): WriterFunction {
             const d = plan.discriminators.get(`${type.name}.${f.name}`) as DiscriminatorPlan;
             writer.writeLine(
               `${propertyKey(f.name)}: (parent: Record<string, unknown>) => discriminate(parent[${JSON.stringify(f.name)}], ${discriminatorName(d)}),`,
+            );
+          }
+          for (const f of inherited) {
+            // graphql-js would find (and call) Object.prototype's member when the value lacks it.
+            writer.writeLine(
+              `${propertyKey(f.name)}: (parent: Record<string, unknown>) => (Object.hasOwn(parent, ${JSON.stringify(f.name)}) ? parent[${JSON.stringify(f.name)}] : null),`,
             );
           }
           for (const name of namespaces) {

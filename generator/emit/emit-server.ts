@@ -16,7 +16,10 @@ export function emitContext(plan: Plan): string {
     '  /** The shared upstream HTTP client (one keep-alive pool per origin). */',
     '  upstream: UpstreamClient;',
     ...(hasAuth(plan)
-      ? ['  /** The caller\'s credential, verified at most once per provider per request. */', '  auth: RequestAuth;']
+      ? [
+          "  /** The caller's credential, verified at most once per provider per request. */",
+          '  auth: RequestAuth;',
+        ]
       : []),
     '  /** The incoming request headers. */',
     '  headers: IncomingHttpHeaders;',
@@ -36,8 +39,10 @@ export function emitUpstream(plan: Plan): string {
   const options: string[] = [];
   if (u.timeoutMs !== undefined) options.push(`timeoutMs: ${u.timeoutMs}`);
   if (u.connectTimeoutMs !== undefined) options.push(`connectTimeoutMs: ${u.connectTimeoutMs}`);
-  if (u.keepAliveTimeoutMs !== undefined) options.push(`keepAliveTimeoutMs: ${u.keepAliveTimeoutMs}`);
-  if (u.connectionsPerOrigin !== undefined) options.push(`connectionsPerOrigin: ${u.connectionsPerOrigin}`);
+  if (u.keepAliveTimeoutMs !== undefined)
+    options.push(`keepAliveTimeoutMs: ${u.keepAliveTimeoutMs}`);
+  if (u.connectionsPerOrigin !== undefined)
+    options.push(`connectionsPerOrigin: ${u.connectionsPerOrigin}`);
   if (u.userAgent !== undefined) options.push(`userAgent: ${JSON.stringify(u.userAgent)}`);
   if (u.httpCacheSize !== undefined) options.push(`httpCacheSize: ${u.httpCacheSize}`);
 
@@ -78,8 +83,15 @@ export function emitUpstream(plan: Plan): string {
 
 /** `src/schema.ts`: the public schema, with tc-gen's directives removed. */
 export function emitSchemaModule(plan: Plan): string {
-  const sdl = printSchema(plan.schema).replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
-  return ['/** The schema clients see. */', `export const typeDefs = /* GraphQL */ \`\n${sdl}\n\`;`, ''].join('\n');
+  const sdl = printSchema(plan.schema)
+    .replace(/\\/g, '\\\\')
+    .replace(/`/g, '\\`')
+    .replace(/\$\{/g, '\\${');
+  return [
+    '/** The schema clients see. */',
+    `export const typeDefs = /* GraphQL */ \`\n${sdl}\n\`;`,
+    '',
+  ].join('\n');
 }
 
 /** `src/server.ts`: the fastify app with mercurius, the upstream client and the auth check wired in. */
@@ -112,7 +124,7 @@ export function emitServer(plan: Plan): string {
     'export async function buildServer(options: FastifyServerOptions = {}): Promise<FastifyInstance> {',
     '  const app = Fastify(options);',
     '  const upstream = new UpstreamClient(upstreamOptions);',
-    '  app.addHook(\'onClose\', async () => upstream.close());',
+    "  app.addHook('onClose', async () => upstream.close());",
     ...(auth ? ['  const authenticator = await createAuthenticator();'] : []),
     '  // `curl --data` sends a JSON body as a form; read it as JSON, as Tailcall does.',
     '  acceptAnyJsonBody(app);',

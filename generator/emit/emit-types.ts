@@ -10,10 +10,16 @@ import {
   type GraphQLField,
   type GraphQLInputField,
 } from 'graphql';
-import { Project, type OptionalKind, type PropertySignatureStructure, type SourceFile } from 'ts-morph';
+import {
+  Project,
+  type OptionalKind,
+  type PropertySignatureStructure,
+  type SourceFile,
+} from 'ts-morph';
 
 import { argsTypeName, propertyKey, typeName } from '../naming.ts';
 import type { Plan } from '../plan/plan.ts';
+import { docText } from './comments.ts';
 import { tsType } from './type-mapping.ts';
 
 /** `src/types.ts`: a TypeScript type for every GraphQL type and every field's arguments. */
@@ -22,7 +28,7 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
 
   for (const type of Object.values(plan.schema.getTypeMap())) {
     if (type.name.startsWith('__')) continue;
-    const docs = type.description ? [type.description] : [];
+    const docs = type.description ? [docText(type.description)] : [];
 
     if (isScalarType(type)) {
       if (!type.astNode) continue;
@@ -30,20 +36,29 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
         name: typeName(type.name),
         isExported: true,
         type: 'unknown',
-        docs: docs.length > 0 ? docs : [`The custom scalar \`${type.name}\`, passed through as JSON.`],
+        docs:
+          docs.length > 0 ? docs : [`The custom scalar \`${type.name}\`, passed through as JSON.`],
       });
     } else if (isEnumType(type)) {
       file.addTypeAlias({
         name: typeName(type.name),
         isExported: true,
-        type: type.getValues().map((v) => JSON.stringify(v.name)).join(' | ') || 'never',
+        type:
+          type
+            .getValues()
+            .map((v) => JSON.stringify(v.name))
+            .join(' | ') || 'never',
         docs,
       });
     } else if (isUnionType(type)) {
       file.addTypeAlias({
         name: typeName(type.name),
         isExported: true,
-        type: type.getTypes().map((t) => typeName(t.name)).join(' | ') || 'never',
+        type:
+          type
+            .getTypes()
+            .map((t) => typeName(t.name))
+            .join(' | ') || 'never',
         docs,
       });
     } else if (isObjectType(type) || isInterfaceType(type)) {
@@ -68,7 +83,11 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
     for (const field of Object.values(type.getFields())) {
       if (field.args.length === 0) continue;
       file.addInterface({
-        name: argsTypeName(type.name, field.name),
+        name: argsTypeName(
+          type.name,
+          field.name,
+          (n) => plan.schema.getType(n) !== undefined && plan.schema.getType(n) !== null,
+        ),
         isExported: true,
         docs: [`Arguments of \`${type.name}.${field.name}\`.`],
         properties: field.args.map(inputProperty),
@@ -79,21 +98,25 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
   return file;
 }
 
-function outputProperty(field: GraphQLField<unknown, unknown>): OptionalKind<PropertySignatureStructure> {
+function outputProperty(
+  field: GraphQLField<unknown, unknown>,
+): OptionalKind<PropertySignatureStructure> {
   return {
     name: propertyKey(field.name),
     type: tsType(field.type, false),
     hasQuestionToken: !isNonNullType(field.type),
-    docs: field.description ? [field.description] : [],
+    docs: field.description ? [docText(field.description)] : [],
   };
 }
 
-function inputProperty(field: GraphQLInputField | GraphQLArgument): OptionalKind<PropertySignatureStructure> {
+function inputProperty(
+  field: GraphQLInputField | GraphQLArgument,
+): OptionalKind<PropertySignatureStructure> {
   return {
     name: propertyKey(field.name),
     type: tsType(field.type, false),
     // graphql-js fills in defaults, so only a nullable field without one can be absent.
     hasQuestionToken: !isNonNullType(field.type) && field.defaultValue === undefined,
-    docs: field.description ? [field.description] : [],
+    docs: field.description ? [docText(field.description)] : [],
   };
 }

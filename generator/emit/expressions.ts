@@ -32,7 +32,9 @@ export class ExpressionWriter {
   /** A whole template as a string expression (template literal). */
   text(parts: readonly TextPart[]): string {
     if (parts.length === 1 && parts[0]?.kind === 'literal') return JSON.stringify(parts[0].text);
-    return this.#templateLiteral(parts.map((p) => (p.kind === 'literal' ? p : { kind: 'code', code: this.#toText(p.ref) })));
+    return this.#templateLiteral(
+      parts.map((p) => (p.kind === 'literal' ? p : { kind: 'code', code: this.#toText(p.ref) })),
+    );
   }
 
   /**
@@ -79,7 +81,9 @@ export class ExpressionWriter {
     return `toText(${this.ref(ref)})`;
   }
 
-  #templateLiteral(pieces: readonly ({ kind: 'literal'; text: string } | { kind: 'code'; code: string })[]): string {
+  #templateLiteral(
+    pieces: readonly ({ kind: 'literal'; text: string } | { kind: 'code'; code: string })[],
+  ): string {
     if (pieces.length === 1 && pieces[0]?.kind === 'code') {
       return pieces[0].code;
     }

@@ -16,7 +16,9 @@ export interface ImportSpec {
  */
 export function renderImports(imports: readonly ImportSpec[]): string {
   const group = (from: string) => (from.startsWith('node:') ? 0 : from.startsWith('.') ? 2 : 1);
-  const sorted = [...imports].sort((a, b) => group(a.from) - group(b.from) || compare(a.from, b.from));
+  const sorted = [...imports].sort(
+    (a, b) => group(a.from) - group(b.from) || compare(a.from, b.from),
+  );
 
   const lines: string[] = [];
   let previous: number | undefined;
@@ -28,7 +30,9 @@ export function renderImports(imports: readonly ImportSpec[]): string {
       lines.push(`import ${type}* as ${spec.namespace} from '${spec.from}';`);
       continue;
     }
-    const names = [...(spec.names ?? [])].sort((a, b) => compare(a.replace(/^type /, ''), b.replace(/^type /, '')));
+    const names = [...(spec.names ?? [])].sort((a, b) =>
+      compare(a.replace(/^type /, ''), b.replace(/^type /, '')),
+    );
     lines.push(`import ${type}{ ${names.join(', ')} } from '${spec.from}';`);
   }
 

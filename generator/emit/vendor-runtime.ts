@@ -15,7 +15,9 @@ const RUNTIME_ROOT = fileURLToPath(new URL('../../runtime/', import.meta.url));
  */
 export function vendoredRuntime(): Map<string, string> {
   const files = new Map<string, string>();
-  const manifest = JSON.parse(readFileSync(path.join(RUNTIME_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const manifest = JSON.parse(
+    readFileSync(path.join(RUNTIME_ROOT, 'package.json'), 'utf8'),
+  ) as Record<string, unknown>;
   delete manifest['devDependencies'];
   delete manifest['scripts'];
   files.set(`${VENDOR_DIR}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -25,7 +27,9 @@ export function vendoredRuntime(): Map<string, string> {
   try {
     entries = listFiles(dist);
   } catch {
-    throw new Error(`the runtime package is not built (${dist} is missing): run \`npm run build:runtime\``);
+    throw new Error(
+      `the runtime package is not built (${dist} is missing): run \`npm run build:runtime\``,
+    );
   }
   for (const relative of entries.sort()) {
     files.set(`${VENDOR_DIR}/dist/${relative}`, readFileSync(path.join(dist, relative), 'utf8'));

@@ -5,7 +5,8 @@ import type { ArgSpec, ArgType } from './directive-specs.ts';
 import type { SourceFile } from './source-file.ts';
 
 /** A decoded directive argument value: plain JSON. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** A directive with its arguments decoded and the AST kept for locations. */
 export interface DecodedDirective {
@@ -107,7 +108,12 @@ function checkValue(
   bag: DiagnosticBag,
 ): JsonValue | undefined {
   const fail = (message: string): undefined => {
-    bag.error(DiagnosticCode.InvalidArgument, `Parsing failed because of ${message}`, file.spanOf(node), trace);
+    bag.error(
+      DiagnosticCode.InvalidArgument,
+      `Parsing failed because of ${message}`,
+      file.spanOf(node),
+      trace,
+    );
     return undefined;
   };
 
@@ -122,9 +128,13 @@ function checkValue(
       return fail(`invalid type: ${describe(node)}, expected a boolean`);
     case 'Int': {
       const expectedName = type.rust ?? 'i64';
-      if (node.kind !== Kind.INT) return fail(`invalid type: ${describe(node)}, expected ${expectedName}`);
+      if (node.kind !== Kind.INT)
+        return fail(`invalid type: ${describe(node)}, expected ${expectedName}`);
       const value = Number(node.value);
-      if ((type.min !== undefined && value < type.min) || (type.max !== undefined && value > type.max)) {
+      if (
+        (type.min !== undefined && value < type.min) ||
+        (type.max !== undefined && value > type.max)
+      ) {
         return fail(`invalid value: integer \`${node.value}\`, expected ${expectedName}`);
       }
       return value;
@@ -141,7 +151,8 @@ function checkValue(
       return node.value;
     }
     case 'list': {
-      if (node.kind !== Kind.LIST) return fail(`invalid type: ${describe(node)}, expected a sequence`);
+      if (node.kind !== Kind.LIST)
+        return fail(`invalid type: ${describe(node)}, expected a sequence`);
       const items: JsonValue[] = [];
       let ok = true;
       node.values.forEach((item, index) => {

@@ -26,7 +26,14 @@ export interface ArgSpec {
   ignored?: boolean;
 }
 
-export type DirectiveLocation = 'SCHEMA' | 'OBJECT' | 'FIELD_DEFINITION' | 'INPUT_OBJECT' | 'INPUT_FIELD_DEFINITION' | 'INTERFACE' | 'ENUM_VALUE';
+export type DirectiveLocation =
+  | 'SCHEMA'
+  | 'OBJECT'
+  | 'FIELD_DEFINITION'
+  | 'INPUT_OBJECT'
+  | 'INPUT_FIELD_DEFINITION'
+  | 'INTERFACE'
+  | 'ENUM_VALUE';
 
 export interface DirectiveSpec {
   name: string;
@@ -49,10 +56,23 @@ const listOf = (of: ArgType): ArgType => ({ kind: 'list', of });
 const object = (fields: Record<string, ArgSpec>): ArgType => ({ kind: 'object', fields });
 const enumOf = (...values: string[]): ArgType => ({ kind: 'enum', values });
 
-const keyValue = object({ key: { type: string, required: true }, value: { type: string, required: true } });
+const keyValue = object({
+  key: { type: string, required: true },
+  value: { type: string, required: true },
+});
 const later = (type: ArgType): ArgSpec => ({ type, unsupported: true });
 
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE'] as const;
+export const HTTP_METHODS = [
+  'GET',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'HEAD',
+  'OPTIONS',
+  'CONNECT',
+  'TRACE',
+] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 const server: DirectiveSpec = {
@@ -141,7 +161,17 @@ const link: DirectiveSpec = {
     id: { type: string },
     src: { type: string, required: true },
     type: {
-      type: enumOf('Config', 'Protobuf', 'Script', 'Cert', 'Key', 'Operation', 'Htpasswd', 'Jwks', 'Grpc'),
+      type: enumOf(
+        'Config',
+        'Protobuf',
+        'Script',
+        'Cert',
+        'Key',
+        'Operation',
+        'Htpasswd',
+        'Jwks',
+        'Grpc',
+      ),
     },
     headers: later(listOf(keyValue)),
     meta: later(json),
@@ -194,4 +224,8 @@ export const DIRECTIVES: ReadonlyMap<string, DirectiveSpec> = new Map(
 );
 
 /** Directives of GraphQL itself, passed through to the public schema untouched. */
-export const GRAPHQL_DIRECTIVES: ReadonlySet<string> = new Set(['deprecated', 'specifiedBy', 'oneOf']);
+export const GRAPHQL_DIRECTIVES: ReadonlySet<string> = new Set([
+  'deprecated',
+  'specifiedBy',
+  'oneOf',
+]);

@@ -16,7 +16,11 @@ export interface LoadedConfig {
  * Reads and parses a config file. Returns undefined (with a diagnostic) when
  * the file cannot be read, and no document when it is not valid SDL.
  */
-export async function loadConfig(configPath: string, bag: DiagnosticBag, cwd = process.cwd()): Promise<LoadedConfig | undefined> {
+export async function loadConfig(
+  configPath: string,
+  bag: DiagnosticBag,
+  cwd = process.cwd(),
+): Promise<LoadedConfig | undefined> {
   const absolute = path.resolve(cwd, configPath);
   const displayName = displayPath(absolute, cwd);
 
@@ -24,18 +28,23 @@ export async function loadConfig(configPath: string, bag: DiagnosticBag, cwd = p
   try {
     text = await readFile(absolute, 'utf8');
   } catch (error) {
-    bag.error(DiagnosticCode.FileUnreadable, `Failed to read file: ${displayName}: ${describeIoError(error)}`, {
-      file: displayName,
-      line: 0,
-      column: 0,
-      length: 0,
-    });
+    bag.error(
+      DiagnosticCode.FileUnreadable,
+      `Failed to read file: ${displayName}: ${describeIoError(error)}`,
+      {
+        file: displayName,
+        line: 0,
+        column: 0,
+        length: 0,
+      },
+    );
     return undefined;
   }
 
-  const file = new SourceFile(absolute, displayName, text);
+  // A byte-order mark is not part of the SDL; left in, it would shift every column of line 1.
+  const file = new SourceFile(absolute, displayName, text.replace(/^\uFEFF/, ''));
   try {
-    const document = parse(text, { noLocation: false });
+    const document = parse(file.text, { noLocation: false });
     return { file, document };
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;

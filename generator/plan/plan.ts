@@ -21,8 +21,7 @@ export type TextPart = { kind: 'literal'; text: string } | { kind: 'ref'; ref: V
 
 /** How a reference is written into the URL. */
 export type UrlPart =
-  | { kind: 'literal'; text: string }
-  | { kind: 'ref'; ref: ValueRef; encode: 'raw' | 'path' };
+  { kind: 'literal'; text: string } | { kind: 'ref'; ref: ValueRef; encode: 'raw' | 'path' };
 
 /**
  * A query parameter. Its value is the first part that resolves (Tailcall's
@@ -37,8 +36,7 @@ export interface QueryParam {
 }
 
 export type BodyPart =
-  | { kind: 'literal'; text: string }
-  | { kind: 'ref'; ref: ValueRef; context: 'string' | 'value' };
+  { kind: 'literal'; text: string } | { kind: 'ref'; ref: ValueRef; context: 'string' | 'value' };
 
 export interface HttpResolverPlan {
   typeName: string;

@@ -26,7 +26,12 @@ export function parseTemplate(text: string): Segment[] {
   for (const match of text.matchAll(EXPRESSION)) {
     const offset = match.index;
     if (offset > last) segments.push({ kind: 'literal', text: text.slice(last, offset) });
-    segments.push({ kind: 'expr', path: (match[1] ?? '').split('.'), offset, length: match[0].length });
+    segments.push({
+      kind: 'expr',
+      path: (match[1] ?? '').split('.'),
+      offset,
+      length: match[0].length,
+    });
     last = offset + match[0].length;
   }
   if (last < text.length) segments.push({ kind: 'literal', text: text.slice(last) });

@@ -49,7 +49,12 @@ export function compileHttp(
     return undefined;
   }
   if (typeof url !== 'string' && typeof path !== 'string') {
-    bag.error(DiagnosticCode.MissingArgument, 'Parsing failed because of missing field `url`', file.spanOf(directive.node), trace);
+    bag.error(
+      DiagnosticCode.MissingArgument,
+      'Parsing failed because of missing field `url`',
+      file.spanOf(directive.node),
+      trace,
+    );
     return undefined;
   }
 
@@ -132,12 +137,21 @@ function resolve(
   const checked = checkReference(segment.path, ctx.scope, position);
   if ('error' in checked) {
     const code = codeFor(checked.error);
-    ctx.bag.error(code, checked.error, spanOfExpression(ctx.file, node, text.slice(segment.offset, segment.offset + segment.length)), trace);
+    const expression = text.slice(segment.offset, segment.offset + segment.length);
+    // The same expression may stand several times in one template: point at this occurrence.
+    const occurrence = text.slice(0, segment.offset).split(expression).length - 1;
+    ctx.bag.error(
+      code,
+      checked.error,
+      spanOfExpression(ctx.file, node, expression, occurrence),
+      trace,
+    );
     return undefined;
   }
   if ('literal' in checked) return { kind: 'literal', text: checked.literal };
   if ('wholeRoot' in checked) {
-    if (checked.wholeRoot === 'vars') return { kind: 'literal', text: JSON.stringify(Object.fromEntries(ctx.scope.vars)) };
+    if (checked.wholeRoot === 'vars')
+      return { kind: 'literal', text: JSON.stringify(Object.fromEntries(ctx.scope.vars)) };
     return { kind: 'ref', ref: { root: checked.wholeRoot, path: [] } };
   }
   return { kind: 'ref', ref: checked.ref };
@@ -248,7 +262,9 @@ function splitQuery(parts: readonly TextPart[], trace: string, ctx: Context): Qu
 }
 
 function compileQueryEntries(ctx: Context): QueryParam[] {
-  const entries = (ctx.directive.args['query'] as { key: string; value: string; skipEmpty?: boolean }[] | undefined) ?? [];
+  const entries =
+    (ctx.directive.args['query'] as
+      { key: string; value: string; skipEmpty?: boolean }[] | undefined) ?? [];
   const node = ctx.directive.argNodes['query'];
   return entries.map((entry) => ({
     key: entry.key,
@@ -259,15 +275,23 @@ function compileQueryEntries(ctx: Context): QueryParam[] {
 }
 
 function compileHeaders(ctx: Context): { key: string; value: TextPart[] }[] {
-  const entries = (ctx.directive.args['headers'] as { key: string; value: string }[] | undefined) ?? [];
+  const entries =
+    (ctx.directive.args['headers'] as { key: string; value: string }[] | undefined) ?? [];
   const node = ctx.directive.argNodes['headers'];
   const trace = `${ctx.directive.trace}.headers`;
   return entries.flatMap((entry) => {
     if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(entry.key)) {
-      ctx.bag.error(DiagnosticCode.InvalidArgument, `invalid HTTP header name '${entry.key}'`, ctx.file.spanOf(node), trace);
+      ctx.bag.error(
+        DiagnosticCode.InvalidArgument,
+        `invalid HTTP header name '${entry.key}'`,
+        ctx.file.spanOf(node),
+        trace,
+      );
       return [];
     }
-    return [{ key: entry.key.toLowerCase(), value: compileText(entry.value, 'header', node, trace, ctx) }];
+    return [
+      { key: entry.key.toLowerCase(), value: compileText(entry.value, 'header', node, trace, ctx) },
+    ];
   });
 }
 
@@ -297,7 +321,10 @@ function compileBody(body: JsonValue, ctx: Context): BodyPart[] {
     if (!resolved) continue;
     if (resolved.kind === 'literal') {
       const inString = quotes % 2 === 1;
-      parts.push({ kind: 'literal', text: inString ? JSON.stringify(resolved.text).slice(1, -1) : resolved.text });
+      parts.push({
+        kind: 'literal',
+        text: inString ? JSON.stringify(resolved.text).slice(1, -1) : resolved.text,
+      });
       continue;
     }
     parts.push({ kind: 'ref', ref: resolved.ref, context: quotes % 2 === 1 ? 'string' : 'value' });
@@ -320,7 +347,12 @@ function mergeLiterals<T extends { kind: string }>(parts: readonly T[]): T[] {
   for (const part of parts) {
     const previous = out.at(-1);
     if (part.kind === 'literal' && previous?.kind === 'literal') {
-      out[out.length - 1] = { ...previous, text: (previous as unknown as { text: string }).text + (part as unknown as { text: string }).text };
+      out[out.length - 1] = {
+        ...previous,
+        text:
+          (previous as unknown as { text: string }).text +
+          (part as unknown as { text: string }).text,
+      };
     } else if (!(part.kind === 'literal' && (part as unknown as { text: string }).text === '')) {
       out.push(part);
     }
@@ -337,10 +369,16 @@ function decodeURIComponentSafe(text: string): string {
 }
 
 /** Points at an expression inside a string argument when it can be found there, else at the argument. */
-export function spanOfExpression(file: SourceFile, node: ConstValueNode | undefined, expression: string): SourceSpan | undefined {
+export function spanOfExpression(
+  file: SourceFile,
+  node: ConstValueNode | undefined,
+  expression: string,
+  occurrence = 0,
+): SourceSpan | undefined {
   if (!node?.loc) return undefined;
   const raw = file.text.slice(node.loc.start, node.loc.end);
-  const at = raw.indexOf(expression);
+  let at = raw.indexOf(expression);
+  for (let n = 0; n < occurrence && at >= 0; n++) at = raw.indexOf(expression, at + 1);
   if (at < 0) return file.spanOf(node);
   return file.spanAt(node.loc.start + at, expression.length);
 }

@@ -1,9 +1,4 @@
-import {
-  Kind,
-  type ConstDirectiveNode,
-  type DefinitionNode,
-  type DocumentNode,
-} from 'graphql';
+import { Kind, type ConstDirectiveNode, type DefinitionNode, type DocumentNode } from 'graphql';
 
 import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
 import { decodeDirective } from '../load/decode-directive.ts';
@@ -15,7 +10,11 @@ import type { DirectiveIndex } from '../model.ts';
  * Finds every directive in the SDL, checks that tc-gen knows it and that it
  * stands where it means something, and decodes its arguments.
  */
-export function indexDirectives(document: DocumentNode, file: SourceFile, bag: DiagnosticBag): DirectiveIndex {
+export function indexDirectives(
+  document: DocumentNode,
+  file: SourceFile,
+  bag: DiagnosticBag,
+): DirectiveIndex {
   const index: DirectiveIndex = { schema: [], types: new Map(), fields: new Map() };
   const linkCount = { value: 0 };
 
@@ -32,7 +31,12 @@ export function indexDirectives(document: DocumentNode, file: SourceFile, bag: D
       const spec = DIRECTIVES.get(name);
       const trace = location === 'SCHEMA' ? schemaTrace(name, linkCount) : `${coordinate}.@${name}`;
       if (!spec) {
-        bag.error(DiagnosticCode.UnknownDirective, `unknown directive @${name}`, file.spanOf(node), trace);
+        bag.error(
+          DiagnosticCode.UnknownDirective,
+          `unknown directive @${name}`,
+          file.spanOf(node),
+          trace,
+        );
         continue;
       }
       if (spec.unsupported) {
@@ -44,8 +48,16 @@ export function indexDirectives(document: DocumentNode, file: SourceFile, bag: D
         );
         continue;
       }
-      if (name === 'protected' && (location === 'INPUT_OBJECT' || location === 'INPUT_FIELD_DEFINITION')) {
-        bag.error(DiagnosticCode.ProtectedInput, 'Input types can not be protected', file.spanOf(node), trace);
+      if (
+        name === 'protected' &&
+        (location === 'INPUT_OBJECT' || location === 'INPUT_FIELD_DEFINITION')
+      ) {
+        bag.error(
+          DiagnosticCode.ProtectedInput,
+          'Input types can not be protected',
+          file.spanOf(node),
+          trace,
+        );
         continue;
       }
       if (!spec.locations.includes(location)) {
@@ -81,8 +93,14 @@ export function indexDirectives(document: DocumentNode, file: SourceFile, bag: D
       case Kind.INTERFACE_TYPE_EXTENSION: {
         const typeName = definition.name.value;
         const isObject =
-          definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION;
-        visit(definition.directives, isObject ? 'OBJECT' : 'INTERFACE', typeName, push(index.types, typeName));
+          definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
+          definition.kind === Kind.OBJECT_TYPE_EXTENSION;
+        visit(
+          definition.directives,
+          isObject ? 'OBJECT' : 'INTERFACE',
+          typeName,
+          push(index.types, typeName),
+        );
         for (const field of definition.fields ?? []) {
           const coordinate = `${typeName}.${field.name.value}`;
           visit(field.directives, 'FIELD_DEFINITION', coordinate, push(index.fields, coordinate));
@@ -98,7 +116,12 @@ export function indexDirectives(document: DocumentNode, file: SourceFile, bag: D
         visit(definition.directives, 'INPUT_OBJECT', typeName, push(index.types, typeName));
         for (const field of definition.fields ?? []) {
           const coordinate = `${typeName}.${field.name.value}`;
-          visit(field.directives, 'INPUT_FIELD_DEFINITION', coordinate, push(index.fields, coordinate));
+          visit(
+            field.directives,
+            'INPUT_FIELD_DEFINITION',
+            coordinate,
+            push(index.fields, coordinate),
+          );
         }
         break;
       }
@@ -138,9 +161,19 @@ function visitForeign(
     if (GRAPHQL_DIRECTIVES.has(name)) continue;
     const trace = `${coordinate}.@${name}`;
     if (DIRECTIVES.has(name)) {
-      bag.error(DiagnosticCode.MisplacedDirective, `@${name} cannot be used here`, file.spanOf(node), trace);
+      bag.error(
+        DiagnosticCode.MisplacedDirective,
+        `@${name} cannot be used here`,
+        file.spanOf(node),
+        trace,
+      );
     } else {
-      bag.error(DiagnosticCode.UnknownDirective, `unknown directive @${name}`, file.spanOf(node), trace);
+      bag.error(
+        DiagnosticCode.UnknownDirective,
+        `unknown directive @${name}`,
+        file.spanOf(node),
+        trace,
+      );
     }
   }
 }

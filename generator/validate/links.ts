@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { JwksProvider } from '@tc-gen/runtime';
 
-import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
+import { DiagnosticCode, type DiagnosticBag, type SourceSpan } from '../diagnostics.ts';
 import type { DecodedDirective, JsonValue } from '../load/decode-directive.ts';
 import { describeIoError } from '../load/load-config.ts';
 import type { SourceFile } from '../load/source-file.ts';
@@ -27,7 +27,11 @@ export async function readLinks(
   const counters = { Jwks: 0, Htpasswd: 0 };
   for (const link of links) {
     // A `type` that did not decode was reported already; guessing `Config` would add noise.
-    if (link.args['type'] === undefined && link.node.arguments?.some((a) => a.name.value === 'type')) continue;
+    if (
+      link.args['type'] === undefined &&
+      link.node.arguments?.some((a) => a.name.value === 'type')
+    )
+      continue;
     const type = (link.args['type'] as string | undefined) ?? 'Config';
     const src = link.args['src'];
     if (typeof src !== 'string') continue;
@@ -58,7 +62,10 @@ export async function readLinks(
       continue;
     }
 
-    const id = typeof link.args['id'] === 'string' ? link.args['id'] : `${type.toLowerCase()}-${counters[type]}`;
+    const id =
+      typeof link.args['id'] === 'string'
+        ? link.args['id']
+        : `${type.toLowerCase()}-${counters[type]}`;
     counters[type]++;
 
     const absolute = path.resolve(path.dirname(file.path), src);
@@ -66,14 +73,39 @@ export async function readLinks(
     try {
       text = await readFile(absolute, 'utf8');
     } catch (error) {
-      bag.error(DiagnosticCode.FileUnreadable, `Failed to read file: ${src}: ${describeIoError(error)}`, srcSpan, link.trace);
+      bag.error(
+        DiagnosticCode.FileUnreadable,
+        `Failed to read file: ${src}: ${describeIoError(error)}`,
+        srcSpan,
+        link.trace,
+      );
       continue;
     }
 
     if (type === 'Htpasswd') {
-      const entries = text.split(/\r?\n/).filter((line) => /^[^#:\s][^:]*:\S/.test(line.trim()));
-      if (entries.length === 0) {
-        bag.error(DiagnosticCode.InvalidHtpasswd, `htpasswd file ${src} has no 'user:hash' entries`, srcSpan, link.trace);
+      const entries = text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => /^[^#:\s][^:]*:\S/.test(line));
+      const usable = entries.filter((line) =>
+        SUPPORTED_HASH.test(line.slice(line.indexOf(':') + 1)),
+      );
+      for (const line of entries.filter((entry) => !usable.includes(entry))) {
+        bag.warning(
+          DiagnosticCode.HtpasswdUnsupportedEntry,
+          `htpasswd user '${line.slice(0, line.indexOf(':'))}' in ${src} uses a hash form tc-gen cannot verify; it can never log in`,
+          srcSpan,
+          link.trace,
+          'use bcrypt (htpasswd -B), $apr1$ (htpasswd -m) or {SHA} (htpasswd -s)',
+        );
+      }
+      if (usable.length === 0) {
+        bag.error(
+          DiagnosticCode.InvalidHtpasswd,
+          `htpasswd file ${src} has no usable 'user:hash' entry`,
+          srcSpan,
+          link.trace,
+        );
         continue;
       }
       authLinks.push({ kind: 'Htpasswd', id, src, htpasswd: text });
@@ -85,14 +117,68 @@ export async function readLinks(
       bag.error(DiagnosticCode.InvalidJwks, jwks, srcSpan, link.trace);
       continue;
     }
-    authLinks.push({ kind: 'Jwks', id, src, jwks });
+    authLinks.push({
+      kind: 'Jwks',
+      id,
+      src,
+      jwks: publicKeySet(jwks, src, srcSpan, link.trace, bag),
+    });
   }
 
   return authLinks;
 }
 
+/** The hash forms the runtime verifies: bcrypt, Apache MD5 and SHA-1. */
+const SUPPORTED_HASH = /^(\$2[aby]\$|\$apr1\$|\{SHA\})/;
+
+/** Members of asymmetric JWKs that belong to the private key. */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
+
+/**
+ * The key set as it is embedded in the generated code, which users commit: private members of
+ * RSA, EC and OKP keys are dropped (verification never needs them). An HMAC (`oct`) key is a
+ * shared secret and must stay; both cases are reported.
+ */
+function publicKeySet(
+  jwks: { keys: Record<string, JsonValue>[] },
+  src: string,
+  span: SourceSpan | undefined,
+  trace: string,
+  bag: DiagnosticBag,
+): { keys: Record<string, JsonValue>[] } {
+  const keys = jwks.keys.map((key) => {
+    if (key['kty'] === 'oct') {
+      bag.warning(
+        DiagnosticCode.JwksPrivateKey,
+        `the HMAC key${typeof key['kid'] === 'string' ? ` '${key['kid']}'` : ''} of ${src} is a shared secret; it is compiled into src/auth.ts`,
+        span,
+        trace,
+        'keep the generated folder as private as the key itself',
+      );
+      return key;
+    }
+    const leaked = PRIVATE_MEMBERS.filter((member) => member in key);
+    if (leaked.length === 0) return key;
+    bag.warning(
+      DiagnosticCode.JwksPrivateKey,
+      `a key of ${src} carries private members (${leaked.join(', ')}); only its public part is compiled in`,
+      span,
+      trace,
+      'publish and link the public key set only',
+    );
+    return Object.fromEntries(
+      Object.entries(key).filter(([member]) => !PRIVATE_MEMBERS.includes(member)),
+    );
+  });
+  return { keys };
+}
+
 /** Parses and checks a key set; returns the reason as a string when it is unusable. */
-async function readJwks(text: string, src: string, id: string): Promise<{ keys: Record<string, JsonValue>[] } | string> {
+async function readJwks(
+  text: string,
+  src: string,
+  id: string,
+): Promise<{ keys: Record<string, JsonValue>[] } | string> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -111,7 +197,11 @@ async function readJwks(text: string, src: string, id: string): Promise<{ keys: 
   return { keys: keys as Record<string, JsonValue>[] };
 }
 
-function reportDuplicateIds(links: readonly DecodedDirective[], file: SourceFile, bag: DiagnosticBag): void {
+function reportDuplicateIds(
+  links: readonly DecodedDirective[],
+  file: SourceFile,
+  bag: DiagnosticBag,
+): void {
   const byId = new Map<string, DecodedDirective[]>();
   for (const link of links) {
     const id = link.args['id'];
@@ -121,7 +211,12 @@ function reportDuplicateIds(links: readonly DecodedDirective[], file: SourceFile
   for (const [id, group] of byId) {
     if (group.length < 2) continue;
     for (const link of group) {
-      bag.error(DiagnosticCode.DuplicateLinkId, `Duplicated id: ${id}`, file.spanOf(link.argNodes['id']), link.trace);
+      bag.error(
+        DiagnosticCode.DuplicateLinkId,
+        `Duplicated id: ${id}`,
+        file.spanOf(link.argNodes['id']),
+        link.trace,
+      );
     }
   }
 }

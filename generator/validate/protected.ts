@@ -1,9 +1,4 @@
-import {
-  getNamedType,
-  isInterfaceType,
-  isObjectType,
-  type GraphQLSchema,
-} from 'graphql';
+import { getNamedType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 
 import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
 import type { DecodedDirective } from '../load/decode-directive.ts';
@@ -42,7 +37,12 @@ export function planProtection(
     const ids = (directive.args['id'] as string[] | undefined) ?? [];
     for (const id of ids) {
       if (!known.has(id)) {
-        bag.error(DiagnosticCode.UnknownProvider, `Auth provider ${id} not found`, file.spanOf(directive.argNodes['id']), directive.trace);
+        bag.error(
+          DiagnosticCode.UnknownProvider,
+          `Auth provider ${id} not found`,
+          file.spanOf(directive.argNodes['id']),
+          directive.trace,
+        );
       }
     }
     return [...new Set(ids)];

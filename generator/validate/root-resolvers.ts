@@ -18,7 +18,8 @@ export function checkRootResolvers(
     if (!isObjectType(type) || seen.has(type.name)) return false;
     seen.add(type.name);
     return Object.values(type.getFields()).some(
-      (field) => hasResolver(type.name, field.name) || leadsToResolvers(getNamedType(field.type), seen),
+      (field) =>
+        hasResolver(type.name, field.name) || leadsToResolvers(getNamedType(field.type), seen),
     );
   };
 

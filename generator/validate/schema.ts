@@ -46,7 +46,11 @@ function namedType(type: TypeNode): string {
  * schema (the SDL without tc-gen's directives, plus the built-in scalars
  * used). Returns undefined when the schema cannot be built.
  */
-export function buildPublicSchema(document: DocumentNode, file: SourceFile, bag: DiagnosticBag): GraphQLSchema | undefined {
+export function buildPublicSchema(
+  document: DocumentNode,
+  file: SourceFile,
+  bag: DiagnosticBag,
+): GraphQLSchema | undefined {
   const declared = new Set<string>();
   for (const definition of document.definitions) {
     if ('name' in definition && definition.name && definition.kind !== Kind.DIRECTIVE_DEFINITION) {
@@ -64,7 +68,12 @@ export function buildPublicSchema(document: DocumentNode, file: SourceFile, bag:
       return;
     }
     undeclared.add(name);
-    bag.error(DiagnosticCode.UndeclaredType, `Undeclared type '${name}' was found`, file.spanOf(type), trace);
+    bag.error(
+      DiagnosticCode.UndeclaredType,
+      `Undeclared type '${name}' was found`,
+      file.spanOf(type),
+      trace,
+    );
   };
 
   for (const definition of document.definitions) {
@@ -76,12 +85,14 @@ export function buildPublicSchema(document: DocumentNode, file: SourceFile, bag:
         for (const field of definition.fields ?? []) {
           const trace = `${definition.name.value}.${field.name.value}`;
           reference(field.type, trace);
-          for (const arg of field.arguments ?? []) reference(arg.type, `${trace}.${arg.name.value}`);
+          for (const arg of field.arguments ?? [])
+            reference(arg.type, `${trace}.${arg.name.value}`);
         }
         break;
       case Kind.INPUT_OBJECT_TYPE_DEFINITION:
       case Kind.INPUT_OBJECT_TYPE_EXTENSION:
-        for (const field of definition.fields ?? []) reference(field.type, `${definition.name.value}.${field.name.value}`);
+        for (const field of definition.fields ?? [])
+          reference(field.type, `${definition.name.value}.${field.name.value}`);
         break;
       case Kind.UNION_TYPE_DEFINITION:
       case Kind.UNION_TYPE_EXTENSION:
@@ -98,7 +109,10 @@ export function buildPublicSchema(document: DocumentNode, file: SourceFile, bag:
     kind: Kind.SCALAR_TYPE_DEFINITION,
     name: { kind: Kind.NAME, value: name },
   })) as DocumentNode['definitions'];
-  const publicDocument: DocumentNode = { ...stripped, definitions: [...stripped.definitions, ...scalars] };
+  const publicDocument: DocumentNode = {
+    ...stripped,
+    definitions: [...stripped.definitions, ...scalars],
+  };
 
   let schema: GraphQLSchema;
   try {

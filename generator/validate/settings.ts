@@ -47,6 +47,8 @@ export function readServerSettings(
   return settings;
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function readUpstreamSettings(
   directives: readonly DecodedDirective[],
   file: SourceFile,
@@ -54,11 +56,14 @@ export function readUpstreamSettings(
 ): UpstreamSettings {
   const upstream = last(directives, 'upstream');
   const args = upstream?.args ?? {};
-  const seconds = (value: JsonValue | undefined) => (typeof value === 'number' ? value * 1000 : undefined);
+  const seconds = (value: JsonValue | undefined) =>
+    typeof value === 'number' ? value * 1000 : undefined;
 
   const settings: UpstreamSettings = {
     baseUrlWritten: typeof args['baseURL'] === 'string',
-    allowedHeaders: ((args['allowedHeaders'] as string[] | undefined) ?? []).map((h) => h.toLowerCase()),
+    allowedHeaders: ((args['allowedHeaders'] as string[] | undefined) ?? []).map((h) =>
+      h.toLowerCase(),
+    ),
   };
   const baseURL = args['baseURL'];
   if (typeof baseURL === 'string') {
@@ -72,11 +77,24 @@ export function readUpstreamSettings(
       );
     }
   }
-  const timeout = seconds(args['timeout']);
+  // Node timers hold at most 2^31 - 1 ms; 0 would make every call time out at once.
+  const duration = (name: string): number | undefined => {
+    const value = seconds(args[name]);
+    if (value === undefined) return undefined;
+    if (value >= 1000 && value <= MAX_TIMER_MS) return value;
+    bag.error(
+      DiagnosticCode.InvalidArgument,
+      `${name} must be between 1 and ${Math.floor(MAX_TIMER_MS / 1000)} seconds, got ${value / 1000}`,
+      file.spanOf(upstream?.argNodes[name]),
+      `@upstream.${name}`,
+    );
+    return undefined;
+  };
+  const timeout = duration('timeout');
   if (timeout !== undefined) settings.timeoutMs = timeout;
-  const connectTimeout = seconds(args['connectTimeout']);
+  const connectTimeout = duration('connectTimeout');
   if (connectTimeout !== undefined) settings.connectTimeoutMs = connectTimeout;
-  const keepAlive = seconds(args['keepAliveTimeout']);
+  const keepAlive = duration('keepAliveTimeout');
   if (keepAlive !== undefined) settings.keepAliveTimeoutMs = keepAlive;
   const pool = args['poolMaxIdlePerHost'];
   if (typeof pool === 'number' && pool > 0) settings.connectionsPerOrigin = pool;
@@ -95,7 +113,17 @@ export function readUpstreamSettings(
   const httpCache = args['httpCache'];
   if (typeof httpCache === 'number' && httpCache > 0) settings.httpCacheSize = httpCache;
   const userAgent = args['userAgent'];
-  if (typeof userAgent === 'string') settings.userAgent = userAgent;
+  if (typeof userAgent === 'string') {
+    if (/^[\t\x20-\x7e]*$/.test(userAgent)) settings.userAgent = userAgent;
+    else {
+      bag.error(
+        DiagnosticCode.InvalidArgument,
+        'userAgent must be printable ASCII: it is sent as a header on every upstream call',
+        file.spanOf(upstream?.argNodes['userAgent']),
+        '@upstream.userAgent',
+      );
+    }
+  }
 
   return settings;
 }

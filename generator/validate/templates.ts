@@ -30,7 +30,8 @@ export interface TemplateScope {
 }
 
 /** A checked reference: what it reads, or the literal it stands for (vars are known at build time). */
-export type CheckedRef = { ref: ValueRef } | { literal: string } | { wholeRoot: 'args' | 'value' | 'vars' };
+export type CheckedRef =
+  { ref: ValueRef } | { literal: string } | { wholeRoot: 'args' | 'value' | 'vars' };
 
 /**
  * Checks one `{{...}}` path against the field it belongs to. Returns the
@@ -42,11 +43,13 @@ export function checkReference(
   position: TemplatePosition,
 ): CheckedRef | { error: string } {
   const [root, ...rest] = path;
-  if (root === undefined || !isTemplateRoot(root)) return { error: `unknown template directive '${root ?? ''}'` };
+  if (root === undefined || !isTemplateRoot(root))
+    return { error: `unknown template directive '${root ?? ''}'` };
   const strict = position === 'url' || position === 'query';
 
   if (rest.length === 0) {
-    if (!strict && (root === 'args' || root === 'value' || root === 'vars')) return { wholeRoot: root };
+    if (!strict && (root === 'args' || root === 'value' || root === 'vars'))
+      return { wholeRoot: root };
     return { error: 'too few parts in template' };
   }
 
@@ -75,7 +78,11 @@ export function checkReference(
   }
 }
 
-function checkArgs(path: readonly string[], scope: TemplateScope, position: TemplatePosition): CheckedRef | { error: string } {
+function checkArgs(
+  path: readonly string[],
+  scope: TemplateScope,
+  position: TemplatePosition,
+): CheckedRef | { error: string } {
   const [name, ...deeper] = path as [string, ...string[]];
   const arg: GraphQLArgument | undefined = scope.field.args.find((a) => a.name === name);
   if (!arg) return { error: `no argument '${name}' found` };
@@ -101,14 +108,19 @@ function checkArgs(path: readonly string[], scope: TemplateScope, position: Temp
   return { ref: { root: 'args', path } };
 }
 
-function checkValue(path: readonly string[], scope: TemplateScope, position: TemplatePosition): CheckedRef | { error: string } {
+function checkValue(
+  path: readonly string[],
+  scope: TemplateScope,
+  position: TemplatePosition,
+): CheckedRef | { error: string } {
   const joined = path.join('.');
   if (scope.isRootType) return { error: `no value '${joined}' found` };
 
   let current: GraphQLNamedType = scope.parentType;
   let nonNull = true;
   for (const segment of path) {
-    if (!isObjectType(current) && !isInterfaceType(current)) return { error: `no value '${joined}' found` };
+    if (!isObjectType(current) && !isInterfaceType(current))
+      return { error: `no value '${joined}' found` };
     const field: GraphQLField<unknown, unknown> | undefined = current.getFields()[segment];
     if (!field) return { error: `no value '${joined}' found` };
     nonNull = isNonNullType(field.type);

@@ -37,6 +37,10 @@ describe('URL encoding', () => {
   it('keeps a path value inside its segment', () => {
     assert.equal(encodePathSegment('1'), '1');
     assert.equal(encodePathSegment('../admin'), '..%2Fadmin');
+    assert.throws(() => encodePathSegment('..'), /'\.\.' cannot be used as a URL path segment/);
+    assert.throws(() => encodePathSegment('.'), /'\.' cannot be used as a URL path segment/);
+    assert.equal(encodePathSegment('...'), '...');
+    assert.equal(encodePathSegment('..a'), '..a');
     assert.equal(encodePathSegment('a/b?c#d'), 'a%2Fb%3Fc%23d');
     assert.equal(encodePathSegment('100%'), '100%25');
     assert.equal(encodePathSegment('x y'), 'x%20y');

@@ -1,5 +1,6 @@
 import {
   getNamedType,
+  isAbstractType,
   isInterfaceType,
   isObjectType,
   Kind,
@@ -132,15 +133,20 @@ class RequirementCollector {
   }
 
   #field(name: string, selectionSet: SelectionSetNode | undefined, parent: GraphQLNamedType): void {
-    const requirement = this.#table[parent.name]?.[name];
-    if (requirement !== undefined) {
-      this.#found.set(JSON.stringify(requirement), requirement);
+    // A field selected on an interface or union is answered by one of its members, unknown
+    // until run time: the protection of every member's field counts.
+    const owners = isAbstractType(parent) ? [parent, ...this.#schema.getPossibleTypes(parent)] : [parent];
+    for (const owner of owners) {
+      const requirement = ownEntry(ownEntry(this.#table, owner.name), name);
+      if (requirement !== undefined) {
+        this.#found.set(JSON.stringify(requirement), requirement);
+      }
     }
     if (selectionSet === undefined || !(isObjectType(parent) || isInterfaceType(parent))) {
       return;
     }
     // Unknown fields fail validation later; they protect nothing.
-    const definition = parent.getFields()[name];
+    const definition = ownEntry(parent.getFields(), name);
     if (definition !== undefined) {
       this.#walk(selectionSet, getNamedType(definition.type));
     }
@@ -157,4 +163,12 @@ class RequirementCollector {
       this.#walk(fragment.selectionSet, type);
     }
   }
+}
+
+/**
+ * A member of a table or field map only when the object itself holds it: a field named
+ * `constructor` or `toString` must not find `Object.prototype`'s members.
+ */
+function ownEntry<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }

@@ -37,11 +37,15 @@ export function valueAt(root: unknown, path: readonly string[]): unknown {
 
 /**
  * A value as one URL path segment. Everything that could change the route
- * (`/`, `?`, `#`, `%`, `..` tricks) is percent-encoded; Tailcall inserts
- * values raw, which lets a caller choose another upstream path.
+ * (`/`, `?`, `#`, `%`) is percent-encoded and `.`/`..` are refused; Tailcall
+ * inserts values raw, which lets a caller choose another upstream path.
  */
 export function encodePathSegment(value: unknown): string {
-  return encodeURIComponent(toText(value)).replace(/%(3A|40|2C)/g, decodeOne);
+  const text = toText(value);
+  // `.` and `..` (even percent-encoded) remove path segments when a URL is normalised, which
+  // would let a caller choose another upstream path: refused, failing the field.
+  if (text === '.' || text === '..') throw new Error(`'${text}' cannot be used as a URL path segment`);
+  return encodeURIComponent(text).replace(/%(3A|40|2C)/g, decodeOne);
 }
 
 /** A value as a query key or value: `&`, `=`, `+` and `#` are always encoded. */
