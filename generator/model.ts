@@ -33,6 +33,35 @@ export interface ServerSettings {
   hostname: string;
   graphiql: boolean;
   vars: ReadonlyMap<string, string>;
+  /** Paths of the GraphQL endpoint and of the health check. */
+  routes: { graphQL: string; status: string };
+  /** Accept a JSON array of GraphQL requests and answer with an array. */
+  batchRequests: boolean;
+  /** Answer introspection queries (`__schema`, `__type`). */
+  introspection: boolean;
+  headers: ResponseHeaderSettings;
+}
+
+/** `@server(headers:)`: what the GraphQL response carries besides the body. */
+export interface ResponseHeaderSettings {
+  /** Static headers on every response, names lower-cased. */
+  custom: readonly { key: string; value: string }[];
+  /** Send `cache-control` computed from the upstream responses of the request. */
+  cacheControl: boolean;
+  /** Collect upstream `set-cookie` headers into the response. */
+  setCookies: boolean;
+  /** Upstream response headers (names lower-cased, all `x-`) copied to the response. */
+  experimental: readonly string[];
+}
+
+/** `@upstream(batch:)`: the data loader behind `@http(batchKey:)`. */
+export interface BatchSettings {
+  /** Milliseconds to collect keys; batching is on only when it is at least 1. */
+  delay: number;
+  /** Most keys in one upstream call. */
+  maxSize: number;
+  /** Request headers whose values tell otherwise equal keys apart (lower-cased). */
+  headers: readonly string[];
 }
 
 export interface UpstreamSettings {
@@ -46,6 +75,8 @@ export interface UpstreamSettings {
   keepAliveTimeoutMs?: number;
   connectionsPerOrigin?: number;
   userAgent?: string;
+  /** `@upstream(batch:)`, when present. */
+  batch?: BatchSettings;
   /** `@upstream(httpCache:)`: how many GET responses to keep, honouring their cache headers. */
   httpCacheSize?: number;
   /** `@upstream(proxy: {url})`: every upstream call goes through this HTTP proxy. */

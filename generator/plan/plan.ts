@@ -5,6 +5,7 @@
  */
 import type { GraphQLSchema } from 'graphql';
 
+import type { JsonValue } from '../load/decode-directive.ts';
 import type { HttpMethod } from '../load/directive-specs.ts';
 import type { AuthLink, ServerSettings, UpstreamSettings } from '../model.ts';
 
@@ -50,6 +51,12 @@ export interface HttpResolverPlan {
   query: readonly QueryParam[];
   headers: readonly { key: string; value: readonly TextPart[] }[];
   body?: readonly BodyPart[];
+  /** `@http(batchKey:)`: the path of the key in each item of a batched response. */
+  batchKey?: readonly string[];
+  /** `@http(select:)`: reshapes the response (Tailcall's `@expr` rendering rules). */
+  select?: JsonValue;
+  /** How the body is sent: JSON, or the rendered JSON re-encoded as a form. */
+  encoding: 'json' | 'form';
   /** Share identical in-flight calls (`@http(dedupe: true)` on a query field). */
   dedupe: boolean;
   /** The template as written, for the resolver's doc comment. */

@@ -96,6 +96,9 @@ export function compileHttp(
     fieldName,
     method,
     fromBaseUrl: relative,
+    ...(Array.isArray(args['batchKey']) ? { batchKey: args['batchKey'] as string[] } : {}),
+    ...(args['select'] === undefined ? {} : { select: args['select'] }),
+    encoding: args['encoding'] === 'ApplicationXWwwFormUrlencoded' ? 'form' : 'json',
     // Tailcall shares in-flight calls for queries only: a mutation must reach the upstream each time.
     dedupe: args['dedupe'] === true && !scope.isMutation,
     url: urlParts,

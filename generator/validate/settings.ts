@@ -17,11 +17,25 @@ export function readServerSettings(
 ): ServerSettings {
   const server = last(directives, 'server');
   const args = server?.args ?? {};
+  const routes = (args['routes'] as { graphQL?: string; status?: string } | undefined) ?? {};
+  const headers = (args['headers'] as Record<string, JsonValue> | undefined) ?? {};
   const settings: ServerSettings = {
     port: typeof args['port'] === 'number' ? args['port'] : 8000,
     hostname: '127.0.0.1',
     graphiql: args['graphiql'] === true,
     vars: new Map(),
+    routes: { graphQL: routes.graphQL ?? '/graphql', status: routes.status ?? '/status' },
+    batchRequests: args['batchRequests'] === true,
+    introspection: args['introspection'] !== false,
+    headers: {
+      custom: ((headers['custom'] as { key: string; value: string }[] | undefined) ?? []).map((h) => ({
+        key: h.key.toLowerCase(),
+        value: h.value,
+      })),
+      cacheControl: headers['cacheControl'] === true,
+      setCookies: headers['setCookies'] === true,
+      experimental: ((headers['experimental'] as string[] | undefined) ?? []).map((h) => h.toLowerCase()),
+    },
   };
 
   const hostname = args['hostname'];
@@ -109,6 +123,14 @@ export function readUpstreamSettings(
         '@upstream.proxy.url',
       );
     }
+  }
+  const batch = args['batch'] as { delay?: number; maxSize?: number; headers?: string[] } | undefined;
+  if (batch) {
+    settings.batch = {
+      delay: batch.delay ?? 0,
+      maxSize: batch.maxSize ?? 100,
+      headers: (batch.headers ?? []).map((h) => h.toLowerCase()),
+    };
   }
   const httpCache = args['httpCache'];
   if (typeof httpCache === 'number' && httpCache > 0) settings.httpCacheSize = httpCache;
