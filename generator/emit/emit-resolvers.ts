@@ -180,7 +180,14 @@ function resolverBody(
     if (resolver.dedupe) members.push('dedupe: true');
     members.push(`field: '${resolver.typeName}.${resolver.fieldName}'`);
 
-    writer.writeLine(`const data = await ctx.upstream.request({ ${members.join(', ')} });`);
+    const batch = batchCall(resolver, plan, expressions);
+    if (batch) {
+      writer.writeLine(
+        `const data = await ctx.batches.load(${JSON.stringify(`${resolver.typeName}.${resolver.fieldName}`)}, { request: { ${members.join(', ')} }, ${batch} });`,
+      );
+    } else {
+      writer.writeLine(`const data = await ctx.upstream.request({ ${members.join(', ')} });`);
+    }
     writer.writeLine(
       discriminator
         ? `return discriminate(data, ${discriminatorName(discriminator)}) as ${returnType};`
@@ -219,7 +226,13 @@ function resolverMap(plan: Plan): WriterFunction {
             !abstract.includes(f) &&
             !namespaces.includes(f.name),
         );
-        if (resolvers.length === 0 && namespaces.length === 0 && abstract.length === 0 && inherited.length === 0) continue;
+        if (
+          resolvers.length === 0 &&
+          namespaces.length === 0 &&
+          abstract.length === 0 &&
+          inherited.length === 0
+        )
+          continue;
         writer.write(`${propertyKey(type.name)}: `).block(() => {
           for (const r of resolvers)
             writer.writeLine(`${propertyKey(r.fieldName)}: ${r.functionName},`);
@@ -295,4 +308,57 @@ function leadsToResolvers(plan: Plan): Set<string> {
       result.add(type.name);
   }
   return result;
+}
+
+/**
+ * The batching part of a `batchKey` field's call (`key`, `groupBy`, `path`, `list`), or
+ * undefined when the field is not batched. GET calls are grouped by the first query entry that
+ * reads the parent value (else the parameter named by the last `batchKey` element); POST calls
+ * by the one expression of their body.
+ */
+function batchCall(
+  resolver: HttpResolverPlan,
+  plan: Plan,
+  expressions: ExpressionWriter,
+): string | undefined {
+  const batch = plan.upstream.batch;
+  if (!resolver.batchKey || !batch || batch.delay < 1) return undefined;
+  const field = (plan.schema.getType(resolver.typeName) as GraphQLObjectType).getFields()[
+    resolver.fieldName
+  ];
+  const list = field !== undefined && isListType(getNullableType(field.type));
+
+  let key: string;
+  let groupBy: string | undefined;
+  if (resolver.body) {
+    const refs = resolver.body.filter((p) => p.kind === 'ref');
+    const [only] = refs;
+    if (refs.length !== 1 || only?.kind !== 'ref') return undefined;
+    key = `toText(${expressions.ref(only.ref)})`;
+  } else {
+    const entries = resolver.query.filter((q) => q.origin === 'entry');
+    const byValue = entries.find((q) =>
+      q.value.some((p) => p.kind === 'ref' && p.ref.root === 'value'),
+    );
+    groupBy = byValue?.key ?? resolver.batchKey.at(-1);
+    const param = resolver.query.find((q) => q.key === groupBy);
+    if (!param) return undefined;
+    key = `toText(${param.origin === 'url' ? expressions.text(param.value) : expressions.firstResolving(param.value)})`;
+  }
+  expressions.used.add('toText');
+
+  const identity =
+    batch.headers.length === 0
+      ? ''
+      : `, identity: JSON.stringify([${batch.headers.map((h) => `headerValue(ctx.headers, ${JSON.stringify(h)})`).join(', ')}])`;
+  if (identity) expressions.used.add('headerValue');
+
+  return (
+    [
+      `key: ${key}`,
+      ...(groupBy === undefined ? [] : [`groupBy: ${JSON.stringify(groupBy)}`]),
+      `path: ${JSON.stringify(resolver.batchKey)}`,
+      `list: ${list}`,
+    ].join(', ') + identity
+  );
 }

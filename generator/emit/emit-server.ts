@@ -4,12 +4,18 @@ import type { Plan } from '../plan/plan.ts';
 
 const hasAuth = (plan: Plan) => plan.authLinks.length > 0;
 
+/** Some field is batched: the context carries a per-request data loader. */
+export const usesBatches = (plan: Plan): boolean =>
+  plan.upstream.batch !== undefined &&
+  plan.upstream.batch.delay >= 1 &&
+  plan.resolvers.some((r) => r.batchKey);
+
 /** `src/context.ts`: what every resolver receives as `ctx`, merged into mercurius's context type. */
 export function emitContext(plan: Plan): string {
   return [
     "import type { IncomingHttpHeaders } from 'node:http';",
     '',
-    `import type { ${hasAuth(plan) ? 'RequestAuth, ' : ''}UpstreamClient } from '@tc-gen/runtime';`,
+    `import type { ${[...(usesBatches(plan) ? ['Batches'] : []), ...(hasAuth(plan) ? ['RequestAuth'] : []), 'UpstreamClient'].join(', ')} } from '@tc-gen/runtime';`,
     '',
     '/** Per-request values the generated resolvers use. */',
     'export interface Context {',
@@ -20,6 +26,9 @@ export function emitContext(plan: Plan): string {
           "  /** The caller's credential, verified at most once per provider per request. */",
           '  auth: RequestAuth;',
         ]
+      : []),
+    ...(usesBatches(plan)
+      ? ['  /** The data loader of this request, for `batchKey` fields. */', '  batches: Batches;']
       : []),
     '  /** The incoming request headers. */',
     '  headers: IncomingHttpHeaders;',
@@ -46,7 +55,10 @@ export function emitUpstream(plan: Plan): string {
   if (u.userAgent !== undefined) options.push(`userAgent: ${JSON.stringify(u.userAgent)}`);
   if (u.httpCacheSize !== undefined) options.push(`httpCacheSize: ${u.httpCacheSize}`);
 
-  const lines = ["import type { UpstreamClientOptions } from '@tc-gen/runtime';", ''];
+  const lines = [
+    `import type { ${usesBatches(plan) ? 'BatchOptions, ' : ''}UpstreamClientOptions } from '@tc-gen/runtime';`,
+    '',
+  ];
   if (plan.resolvers.some((r) => r.fromBaseUrl)) {
     lines.push(
       '/**',
@@ -61,6 +73,13 @@ export function emitUpstream(plan: Plan): string {
     lines.push(
       '/** Request headers forwarded to every upstream call (`@upstream(allowedHeaders:)`). */',
       `export const forwardedHeaders: readonly string[] = ${JSON.stringify(u.allowedHeaders)};`,
+      '',
+    );
+  }
+  if (usesBatches(plan) && u.batch) {
+    lines.push(
+      '/** How `batchKey` fields collect their calls (`@upstream(batch:)`). */',
+      `export const batchOptions: BatchOptions = { delayMs: ${u.batch.delay}, maxSize: ${Math.max(1, u.batch.maxSize)} };`,
       '',
     );
   }
@@ -98,15 +117,21 @@ export function emitSchemaModule(plan: Plan): string {
 export function emitServer(plan: Plan): string {
   const auth = hasAuth(plan);
   const runtime = [
+    ...(usesBatches(plan) ? ['Batches'] : []),
     'UpstreamClient',
     'acceptAnyJsonBody',
     'passThroughBuiltInScalars',
     'plainJsonContentType',
     ...(auth ? ['protectOperations'] : []),
   ].join(', ');
-  const context = auth
-    ? '(request) => ({ upstream, auth: authenticator.forRequest(request.headers.authorization), headers: request.headers })'
-    : '(request) => ({ upstream, headers: request.headers })';
+  const batches = usesBatches(plan);
+  const members = [
+    'upstream',
+    ...(auth ? ['auth: authenticator.forRequest(request.headers.authorization)'] : []),
+    ...(batches ? ['batches: new Batches(upstream, batchOptions)'] : []),
+    'headers: request.headers',
+  ];
+  const context = `(request) => ({ ${members.join(', ')} })`;
 
   return [
     "import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';",
@@ -118,7 +143,7 @@ export function emitServer(plan: Plan): string {
     "import './context.js';",
     "import { resolvers } from './resolvers.js';",
     "import { typeDefs } from './schema.js';",
-    "import { upstreamOptions } from './upstream.js';",
+    `import { ${usesBatches(plan) ? 'batchOptions, ' : ''}upstreamOptions } from './upstream.js';`,
     '',
     '/** Builds the server without listening, so tests and embedders can use `inject` or `listen`. */',
     'export async function buildServer(options: FastifyServerOptions = {}): Promise<FastifyInstance> {',

@@ -40,3 +40,4 @@ export { acceptAnyJsonBody } from './server/accept-any-body.js';
 export { concreteTypeName, discriminate, type AbstractType } from './template/abstract-types.js';
 export { plainJsonContentType } from './server/json-content-type.js';
 export { passThroughBuiltInScalars } from './server/tailcall-scalars.js';
+export { Batches, itemsByKey, type BatchOptions, type BatchedCall } from './http/batches.js';
