@@ -15,12 +15,12 @@ export function emitContext(plan: Plan): string {
   return [
     "import type { IncomingHttpHeaders } from 'node:http';",
     '',
-    `import type { ${[...(usesBatches(plan) ? ['Batches'] : []), ...(hasAuth(plan) ? ['RequestAuth'] : []), 'UpstreamClient'].join(', ')} } from '@tc-gen/runtime';`,
+    `import type { ${[...(usesBatches(plan) ? ['Batches'] : []), ...(hasAuth(plan) ? ['RequestAuth'] : []), 'Upstream'].join(', ')} } from '@tc-gen/runtime';`,
     '',
     '/** Per-request values the generated resolvers use. */',
     'export interface Context {',
-    '  /** The shared upstream HTTP client (one keep-alive pool per origin). */',
-    '  upstream: UpstreamClient;',
+    '  /** The upstream HTTP client (shared keep-alive pools, one per origin). */',
+    '  upstream: Upstream;',
     ...(hasAuth(plan)
       ? [
           "  /** The caller's credential, verified at most once per provider per request. */",
@@ -113,37 +113,78 @@ export function emitSchemaModule(plan: Plan): string {
   ].join('\n');
 }
 
+/** `@server(headers:)` asks for anything: the response headers hook is installed. */
+function responseHeaderPolicy(plan: Plan): string | undefined {
+  const h = plan.server.headers;
+  const members: string[] = [];
+  if (h.custom.length > 0) {
+    members.push(
+      `custom: { ${h.custom.map((c) => `${JSON.stringify(c.key)}: ${JSON.stringify(c.value)}`).join(', ')} }`,
+    );
+  }
+  if (h.cacheControl) members.push('cacheControl: true');
+  if (h.setCookies) members.push('setCookies: true');
+  if (h.experimental.length > 0) members.push(`experimental: ${JSON.stringify(h.experimental)}`);
+  return members.length === 0 ? undefined : `{ ${members.join(', ')} }`;
+}
+
 /** `src/server.ts`: the fastify app with mercurius, the upstream client and the auth check wired in. */
 export function emitServer(plan: Plan): string {
   const auth = hasAuth(plan);
+  const batches = usesBatches(plan);
+  const policy = responseHeaderPolicy(plan);
+  const { server } = plan;
+
   const runtime = [
-    ...(usesBatches(plan) ? ['Batches'] : []),
+    ...(batches ? ['Batches'] : []),
     'UpstreamClient',
     'acceptAnyJsonBody',
+    'alwaysOkErrorFormatter',
+    ...(policy ? ['collectorOf'] : []),
+    ...(server.introspection ? [] : ['hideIntrospection']),
     'passThroughBuiltInScalars',
     'plainJsonContentType',
     ...(auth ? ['protectOperations'] : []),
-  ].join(', ');
-  const batches = usesBatches(plan);
-  const members = [
-    'upstream',
-    ...(auth ? ['auth: authenticator.forRequest(request.headers.authorization)'] : []),
-    ...(batches ? ['batches: new Batches(upstream, batchOptions)'] : []),
-    'headers: request.headers',
+    'statusRoute',
+    ...(policy ? ['upstreamResponseHeaders'] : []),
   ];
-  const context = `(request) => ({ ${members.join(', ')} })`;
+
+  const context: string[] = [];
+  if (policy) {
+    context.push(
+      '    context: (request) => {',
+      '      // Upstream responses of this request are observed for its own response headers.',
+      '      const observer = collectorOf(request);',
+      '      const view = observer ? upstream.observed(observer) : upstream;',
+      `      return { ${[
+        'upstream: view',
+        ...(auth ? ['auth: authenticator.forRequest(request.headers.authorization)'] : []),
+        ...(batches ? ['batches: new Batches(view, batchOptions)'] : []),
+        'headers: request.headers',
+      ].join(', ')} };`,
+      '    },',
+    );
+  } else {
+    const members = [
+      'upstream',
+      ...(auth ? ['auth: authenticator.forRequest(request.headers.authorization)'] : []),
+      ...(batches ? ['batches: new Batches(upstream, batchOptions)'] : []),
+      'headers: request.headers',
+    ];
+    context.push(`    context: (request) => ({ ${members.join(', ')} }),`);
+  }
 
   return [
     "import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';",
     "import mercurius from 'mercurius';",
     '',
-    `import { ${runtime} } from '@tc-gen/runtime';`,
+    `import { ${runtime.join(', ')} } from '@tc-gen/runtime';`,
     '',
     ...(auth ? ["import { createAuthenticator, protection } from './auth.js';"] : []),
     "import './context.js';",
     "import { resolvers } from './resolvers.js';",
     "import { typeDefs } from './schema.js';",
-    `import { ${usesBatches(plan) ? 'batchOptions, ' : ''}upstreamOptions } from './upstream.js';`,
+    `import { ${batches ? 'batchOptions, ' : ''}upstreamOptions } from './upstream.js';`,
     '',
     '/** Builds the server without listening, so tests and embedders can use `inject` or `listen`. */',
     'export async function buildServer(options: FastifyServerOptions = {}): Promise<FastifyInstance> {',
@@ -154,16 +195,30 @@ export function emitServer(plan: Plan): string {
     '  // `curl --data` sends a JSON body as a form; read it as JSON, as Tailcall does.',
     '  acceptAnyJsonBody(app);',
     '  plainJsonContentType(app);',
+    ...(policy ? [`  upstreamResponseHeaders(app, ${policy});`] : []),
+    `  statusRoute(app, ${JSON.stringify(server.routes.status)});`,
     '',
     '  await app.register(mercurius, {',
     '    schema: typeDefs,',
     '    resolvers,',
-    `    graphiql: ${plan.server.graphiql},`,
+    ...(server.routes.graphQL === '/graphql'
+      ? []
+      : [`    path: ${JSON.stringify(server.routes.graphQL)},`]),
+    `    graphiql: ${server.graphiql},`,
     '    jit: 1,',
-    `    context: ${context},`,
+    ...(server.batchRequests ? ['    allowBatchedQueries: true,'] : []),
+    '    // Every GraphQL answer is HTTP 200, errors included, as in Tailcall.',
+    '    errorFormatter: alwaysOkErrorFormatter,',
+    ...context,
     '  });',
     '  // Upstream values pass through as they are (an ID sent as 1 stays 1), as in Tailcall.',
     '  passThroughBuiltInScalars(app.graphql.schema);',
+    ...(server.introspection
+      ? []
+      : [
+          '  // `@server(introspection: false)`: __schema and __type selections are dropped.',
+          "  app.graphql.addHook('preExecution', hideIntrospection());",
+        ]),
     ...(auth
       ? [
           '  // Auth is decided once per operation, before any resolver runs.',

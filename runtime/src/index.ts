@@ -41,3 +41,15 @@ export { concreteTypeName, discriminate, type AbstractType } from './template/ab
 export { plainJsonContentType } from './server/json-content-type.js';
 export { passThroughBuiltInScalars } from './server/tailcall-scalars.js';
 export { Batches, itemsByKey, type BatchOptions, type BatchedCall } from './http/batches.js';
+export { type ResponseObserver, type Upstream } from './http/upstream-client.js';
+export {
+  collectorOf,
+  upstreamResponseHeaders,
+  UpstreamResponseHeaders,
+  type ResponseHeaderPolicy,
+} from './server/response-headers.js';
+export {
+  alwaysOkErrorFormatter,
+  hideIntrospection,
+  statusRoute,
+} from './server/graphql-responses.js';

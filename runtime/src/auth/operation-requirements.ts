@@ -135,7 +135,9 @@ class RequirementCollector {
   #field(name: string, selectionSet: SelectionSetNode | undefined, parent: GraphQLNamedType): void {
     // A field selected on an interface or union is answered by one of its members, unknown
     // until run time: the protection of every member's field counts.
-    const owners = isAbstractType(parent) ? [parent, ...this.#schema.getPossibleTypes(parent)] : [parent];
+    const owners = isAbstractType(parent)
+      ? [parent, ...this.#schema.getPossibleTypes(parent)]
+      : [parent];
     for (const owner of owners) {
       const requirement = ownEntry(ownEntry(this.#table, owner.name), name);
       if (requirement !== undefined) {

@@ -1,4 +1,4 @@
-import type { UpstreamClient } from './upstream-client.js';
+import type { Upstream } from './upstream-client.js';
 import type { UpstreamRequest } from './upstream-request.js';
 
 /** `@upstream(batch:)`: how the data loader behind `@http(batchKey:)` collects calls. */
@@ -45,7 +45,7 @@ export class Batches {
   readonly #queues = new Map<string, { waiting: Waiting[]; timer: NodeJS.Timeout }>();
 
   constructor(
-    readonly client: UpstreamClient,
+    readonly client: Upstream,
     readonly options: BatchOptions,
   ) {}
 
@@ -73,7 +73,9 @@ export class Batches {
       const id = JSON.stringify([request.url, request.body ?? null, identity ?? null]);
       byCall.set(id, [...(byCall.get(id) ?? []), waiting]);
     }
-    const calls = [...byCall.values()].sort((a, b) => compare(sortKey(a[0]!.call), sortKey(b[0]!.call)));
+    const calls = [...byCall.values()].sort((a, b) =>
+      compare(sortKey(a[0]!.call), sortKey(b[0]!.call)),
+    );
 
     void this.#send(calls);
   }

@@ -27,6 +27,16 @@ export interface UpstreamClientOptions {
   httpCacheSize?: number;
 }
 
+/** What generated resolvers call: the shared client, or its per-request observed view. */
+export interface Upstream {
+  request(req: UpstreamRequest): Promise<unknown>;
+}
+
+/** Sees each upstream response (status and headers) of one incoming request. */
+export interface ResponseObserver {
+  observe(response: Pick<CachedResponse, 'status' | 'headers'>): void;
+}
+
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_CONNECTIONS_PER_ORIGIN = 128;
 const DEFAULT_USER_AGENT = 'tc-gen';
@@ -36,7 +46,7 @@ const DEFAULT_USER_AGENT = 'tc-gen';
  * origin) shared by all fields, returning parsed JSON and turning every failure into an
  * `UpstreamError` whose message is safe to show to the GraphQL client.
  */
-export class UpstreamClient {
+export class UpstreamClient implements Upstream {
   readonly #agent: Dispatcher;
   readonly #timeoutMs: number;
   readonly #userAgent: string;
@@ -63,9 +73,19 @@ export class UpstreamClient {
       : new Agent(pool);
   }
 
+  /**
+   * A view of this client for one incoming request: the same pools, plus an observer that sees
+   * every upstream response (for `@server(headers:)`).
+   */
+  observed(observer: ResponseObserver): Upstream {
+    return { request: (req) => this.request(req, observer) };
+  }
+
   /** Resolves to the parsed JSON body (null for an empty body). Throws UpstreamError. */
-  async request(req: UpstreamRequest): Promise<unknown> {
-    const { status, text } = await this.#response(req);
+  async request(req: UpstreamRequest, observer?: ResponseObserver): Promise<unknown> {
+    const response = await this.#response(req);
+    observer?.observe(response);
+    const { status, text } = response;
     if (status >= 400) {
       throw httpStatusError(status, text, req.field);
     }

@@ -20,7 +20,9 @@ export function acceptAnyJsonBody(app: FastifyInstance): void {
     try {
       done(null, JSON.parse(text));
     } catch (error) {
-      const failure = new Error(`Unexpected GraphQL Request: ${(error as Error).message}`) as Error & {
+      const failure = new Error(
+        `Unexpected GraphQL Request: ${(error as Error).message}`,
+      ) as Error & {
         statusCode: number;
       };
       failure.statusCode = 400;

@@ -9,7 +9,8 @@ const FASTIFY_JSON = 'application/json; charset=utf-8';
  */
 export function plainJsonContentType(app: FastifyInstance): void {
   app.addHook('onSend', async (_request, reply, payload) => {
-    if (reply.getHeader('content-type') === FASTIFY_JSON) reply.header('content-type', 'application/json');
+    if (reply.getHeader('content-type') === FASTIFY_JSON)
+      reply.header('content-type', 'application/json');
     return payload;
   });
 }

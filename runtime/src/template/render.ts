@@ -44,7 +44,8 @@ export function encodePathSegment(value: unknown): string {
   const text = toText(value);
   // `.` and `..` (even percent-encoded) remove path segments when a URL is normalised, which
   // would let a caller choose another upstream path: refused, failing the field.
-  if (text === '.' || text === '..') throw new Error(`'${text}' cannot be used as a URL path segment`);
+  if (text === '.' || text === '..')
+    throw new Error(`'${text}' cannot be used as a URL path segment`);
   return encodeURIComponent(text).replace(/%(3A|40|2C)/g, decodeOne);
 }
 

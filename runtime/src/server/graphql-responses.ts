@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  Kind,
+  type DocumentNode,
+  type ExecutionResult,
+  type OperationDefinitionNode,
+  type SelectionNode,
+} from 'graphql';
+import mercurius, { type MercuriusContext } from 'mercurius';
+
+/**
+ * mercurius's error formatter with Tailcall's status rule: every GraphQL
+ * response is HTTP 200, errors included (a syntax error, an invalid query, a
+ * body that is not a GraphQL request).
+ */
+export function alwaysOkErrorFormatter(
+  execution: ExecutionResult & Required<Pick<ExecutionResult, 'errors'>>,
+  context: MercuriusContext,
+): { statusCode: number; response: ReturnType<typeof mercurius.defaultErrorFormatter>['response'] } {
+  const { response } = mercurius.defaultErrorFormatter(execution, context);
+  return { statusCode: 200, response };
+}
+
+/** The health route Tailcall serves (`@server(routes: {status})`). */
+export function statusRoute(app: FastifyInstance, path: string): void {
+  app.route({
+    method: ['GET', 'POST', 'HEAD'],
+    url: path,
+    handler: async () => ({ message: 'ready' }),
+  });
+}
+
+const INTROSPECTION = new Set(['__schema', '__type']);
+
+/**
+ * `@server(introspection: false)`, the way Tailcall does it: `__schema` and
+ * `__type` selections are dropped from the operation (`{ __type(...) { name } }`
+ * answers `{"data":{}}`), the rest runs as usual.
+ */
+export function hideIntrospection(): (
+  schema: unknown,
+  document: DocumentNode,
+) => Promise<{ document: DocumentNode } | undefined> {
+  return async (_schema, document) => {
+    let changed = false;
+    const strip = (selections: readonly SelectionNode[]): SelectionNode[] =>
+      selections.flatMap((selection): SelectionNode[] => {
+        if (selection.kind === Kind.FIELD && INTROSPECTION.has(selection.name.value)) {
+          changed = true;
+          return [];
+        }
+        if (selection.kind === Kind.INLINE_FRAGMENT) {
+          return [
+            {
+              ...selection,
+              selectionSet: {
+                ...selection.selectionSet,
+                selections: strip(selection.selectionSet.selections),
+              },
+            },
+          ];
+        }
+        return [selection];
+      });
+    const definitions = document.definitions.map((definition) =>
+      definition.kind === Kind.OPERATION_DEFINITION
+        ? ({
+            ...definition,
+            selectionSet: {
+              ...definition.selectionSet,
+              selections: strip(definition.selectionSet.selections),
+            },
+          } satisfies OperationDefinitionNode)
+        : definition,
+    );
+    return changed ? { document: { ...document, definitions } } : undefined;
+  };
+}
