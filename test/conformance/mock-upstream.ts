@@ -55,7 +55,8 @@ export async function startMockUpstream(mocks: readonly MockEntry[]): Promise<Mo
       const mock = mocks[index] as MockEntry;
       const answer = () => {
         const text =
-          mock.response.textBody ?? (mock.response.body === undefined ? '' : JSON.stringify(mock.response.body));
+          mock.response.textBody ??
+          (mock.response.body === undefined ? '' : JSON.stringify(mock.response.body));
         response.writeHead(mock.response.status ?? 200, {
           ...(mock.response.body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...mock.response.headers,
@@ -82,7 +83,13 @@ export async function startMockUpstream(mocks: readonly MockEntry[]): Promise<Mo
   };
 }
 
-function matches(mock: MockEntry, method: string, url: string, headers: IncomingHttpHeaders, body: string): boolean {
+function matches(
+  mock: MockEntry,
+  method: string,
+  url: string,
+  headers: IncomingHttpHeaders,
+  body: string,
+): boolean {
   if ((mock.request.method ?? 'GET').toUpperCase() !== method) return false;
   if (normalizeUrl(mock.request.url) !== url) return false;
   if (mock.request.textBody !== undefined && mock.request.textBody !== body) return false;
@@ -92,7 +99,10 @@ function matches(mock: MockEntry, method: string, url: string, headers: Incoming
   if (mock.request.body !== undefined && !sameJsonText(body, mock.request.body)) return false;
 
   const expected = Object.fromEntries(
-    Object.entries(mock.request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+    Object.entries(mock.request.headers ?? {}).map(([name, value]) => [
+      name.toLowerCase(),
+      String(value),
+    ]),
   );
   for (const [name, value] of Object.entries(sentHeaders(headers))) {
     if (expected[name] !== value) return false;

@@ -43,14 +43,21 @@ export async function runCase(file: string): Promise<CaseResult> {
   const name = testCase.name;
   const later = (testCase.directives ?? []).filter((d) => NOT_YET.includes(d));
   if (later.length > 0) {
-    return { name, status: 'skipped', details: [`uses ${later.map((d) => `@${d}`).join(', ')} (not implemented yet)`] };
+    return {
+      name,
+      status: 'skipped',
+      details: [`uses ${later.map((d) => `@${d}`).join(', ')} (not implemented yet)`],
+    };
   }
 
   const dir = path.join(WORK, name);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   // The mock speaks plain HTTP; https upstream URLs are served by it as http.
-  await writeFile(path.join(dir, 'config.graphql'), testCase.config.replaceAll('https://', 'http://'));
+  await writeFile(
+    path.join(dir, 'config.graphql'),
+    testCase.config.replaceAll('https://', 'http://'),
+  );
   for (const [fileName, text] of Object.entries(testCase.files ?? {})) {
     await mkdir(path.dirname(path.join(dir, fileName)), { recursive: true });
     await writeFile(path.join(dir, fileName), text);
@@ -66,14 +73,22 @@ export async function runCase(file: string): Promise<CaseResult> {
         return await executionCase(testCase, dir);
     }
   } catch (error) {
-    return { name, status: 'failed', details: [`runner error: ${(error as Error).stack ?? String(error)}`] };
+    return {
+      name,
+      status: 'failed',
+      details: [`runner error: ${(error as Error).stack ?? String(error)}`],
+    };
   }
 }
 
 async function validationCase(testCase: ConformanceCase, dir: string): Promise<CaseResult> {
   const result = await analyze(path.join(dir, 'config.graphql'), dir);
-  const actual = result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.message} [at ${d.trace ?? ''}]`);
-  const expected = (testCase.expectedErrors ?? []).map((e) => `${e.message} [at ${e.trace.join('.')}]`);
+  const actual = result.diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => `${d.message} [at ${d.trace ?? ''}]`);
+  const expected = (testCase.expectedErrors ?? []).map(
+    (e) => `${e.message} [at ${e.trace.join('.')}]`,
+  );
   const missing = expected.filter((e) => !actual.includes(e));
   const extra = actual.filter((a) => !expected.includes(a));
   if (result.plan || missing.length > 0 || extra.length > 0) {
@@ -97,12 +112,20 @@ function normalizeSchema(sdl: string): string {
 async function schemaCase(testCase: ConformanceCase, dir: string): Promise<CaseResult> {
   const result = await build(path.join(dir, 'config.graphql'), undefined, dir);
   if (!result.plan || !result.files) {
-    return { name: testCase.name, status: 'failed', details: result.diagnostics.map((d) => `${d.code} ${d.message} [at ${d.trace ?? ''}]`) };
+    return {
+      name: testCase.name,
+      status: 'failed',
+      details: result.diagnostics.map((d) => `${d.code} ${d.message} [at ${d.trace ?? ''}]`),
+    };
   }
   const actual = normalizeSchema(result.files.get('schema.graphql') ?? '');
   const expected = normalizeSchema(testCase.clientSchema ?? '');
   if (actual !== expected) {
-    return { name: testCase.name, status: 'failed', details: [`schema differs:\n--- expected\n${expected}\n--- actual\n${actual}`] };
+    return {
+      name: testCase.name,
+      status: 'failed',
+      details: [`schema differs:\n--- expected\n${expected}\n--- actual\n${actual}`],
+    };
   }
   return { name: testCase.name, status: 'passed', details: [] };
 }
@@ -112,7 +135,11 @@ async function executionCase(testCase: ConformanceCase, dir: string): Promise<Ca
   const out = path.join(dir, 'out');
   const result = await build(path.join(dir, 'config.graphql'), out, dir);
   if (!result.plan) {
-    return { name: testCase.name, status: 'failed', details: result.diagnostics.map((d) => `${d.code} ${d.message} [at ${d.trace ?? ''}]`) };
+    return {
+      name: testCase.name,
+      status: 'failed',
+      details: result.diagnostics.map((d) => `${d.code} ${d.message} [at ${d.trace ?? ''}]`),
+    };
   }
 
   const deviation = DEVIATIONS[testCase.name];
@@ -123,19 +150,24 @@ async function executionCase(testCase: ConformanceCase, dir: string): Promise<Ca
       const expected = testCase.expected?.[index];
       if (!expected) continue;
       const concurrency = request.concurrency ?? 1;
-      const responses = await Promise.all(Array.from({ length: concurrency }, () => send(server.url, request)));
+      const responses = await Promise.all(
+        Array.from({ length: concurrency }, () => send(server.url, request)),
+      );
       const ours = deviation?.bodies?.[index];
       for (const response of responses) {
         details.push(...compareResponse(index, response, expected, ours));
       }
-      if (new Set(responses.map((r) => r.text)).size > 1) details.push(`request ${index}: concurrent responses differ`);
+      if (new Set(responses.map((r) => r.text)).size > 1)
+        details.push(`request ${index}: concurrent responses differ`);
     }
 
     for (const [index, mockEntry] of (testCase.mocks ?? []).entries()) {
       if (mockEntry.assertHits === false) continue;
       const expectedHits = deviation?.hits?.[index] ?? mockEntry.expectedHits ?? 1;
       if (mock.hits[index] !== expectedHits) {
-        details.push(`mock ${index} (${mockEntry.request.url}): expected ${expectedHits} hits, got ${mock.hits[index]}`);
+        details.push(
+          `mock ${index} (${mockEntry.request.url}): expected ${expectedHits} hits, got ${mock.hits[index]}`,
+        );
       }
     }
     if (details.length > 0 && mock.unmatched.length > 0) {
@@ -146,7 +178,8 @@ async function executionCase(testCase: ConformanceCase, dir: string): Promise<Ca
     await mock.close();
   }
 
-  if (details.length > 0 && process.env['CONFORMANCE_LOGS']) details.push(`server output:\n${server.output()}`);
+  if (details.length > 0 && process.env['CONFORMANCE_LOGS'])
+    details.push(`server output:\n${server.output()}`);
   return { name: testCase.name, status: details.length === 0 ? 'passed' : 'failed', details };
 }
 
@@ -156,15 +189,24 @@ interface Sent {
   text: string;
 }
 
-async function send(base: string, request: NonNullable<ConformanceCase['requests']>[number]): Promise<Sent> {
+async function send(
+  base: string,
+  request: NonNullable<ConformanceCase['requests']>[number],
+): Promise<Sent> {
   const target = new URL(request.url);
-  const body = request.textBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
+  const method = request.method ?? 'POST';
+  // A GET carries no body (fetch refuses one); its query, if any, is in the URL.
+  const body =
+    method === 'GET'
+      ? undefined
+      : (request.textBody ??
+        (request.body === undefined ? undefined : JSON.stringify(request.body)));
   const headers: Record<string, string> = { ...(request.headers ?? {}) };
   if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
     headers['content-type'] = 'application/json';
   }
   const response = await fetch(`${base}${target.pathname}${target.search}`, {
-    method: request.method ?? 'POST',
+    method,
     headers,
     ...(body === undefined ? {} : { body }),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
@@ -172,12 +214,21 @@ async function send(base: string, request: NonNullable<ConformanceCase['requests
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
-function compareResponse(index: number, response: Sent, expected: ExpectedResponse, ours: unknown): string[] {
+function compareResponse(
+  index: number,
+  response: Sent,
+  expected: ExpectedResponse,
+  ours: unknown,
+): string[] {
   const problems: string[] = [];
-  if (response.status !== expected.status) problems.push(`request ${index}: status ${response.status}, expected ${expected.status}`);
+  if (response.status !== expected.status)
+    problems.push(`request ${index}: status ${response.status}, expected ${expected.status}`);
   for (const [name, value] of Object.entries(expected.headers ?? {})) {
     const actual = response.headers.get(name);
-    if (actual !== value) problems.push(`request ${index}: header ${name} is ${JSON.stringify(actual)}, expected ${JSON.stringify(value)}`);
+    if (actual !== value)
+      problems.push(
+        `request ${index}: header ${name} is ${JSON.stringify(actual)}, expected ${JSON.stringify(value)}`,
+      );
   }
   let body: unknown = null;
   try {
@@ -188,7 +239,9 @@ function compareResponse(index: number, response: Sent, expected: ExpectedRespon
   const tags = new Set(expected.engineSpecific ?? []);
   const wanted = relax(ours === undefined ? expected.body : ours, tags);
   if (!sameJson(relax(body, tags), wanted)) {
-    problems.push(`request ${index}: body\n    actual:   ${canonical(body)}\n    expected: ${canonical(wanted)}`);
+    problems.push(
+      `request ${index}: body\n    actual:   ${canonical(body)}\n    expected: ${canonical(wanted)}`,
+    );
   }
   return problems;
 }
@@ -196,6 +249,7 @@ function compareResponse(index: number, response: Sent, expected: ExpectedRespon
 /** Tags whose part of an error is the executor's own wording, not behaviour. */
 const MESSAGE_TAGS = [
   'graphql-parse-error-text',
+  'non-null-violation-nulls-data',
   'upstream-http-error-text',
   'custom-scalar-output-validation',
   'input-resolution-error-text',
@@ -220,7 +274,8 @@ function relax(body: unknown, tags: ReadonlySet<string>): unknown {
 }
 
 function sortLists(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortLists).sort((a, b) => (canonical(a) < canonical(b) ? -1 : 1));
+  if (Array.isArray(value))
+    return value.map(sortLists).sort((a, b) => (canonical(a) < canonical(b) ? -1 : 1));
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sortLists(v)]));
 }
@@ -241,7 +296,10 @@ async function startServer(out: string, env: Record<string, string>): Promise<Se
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${START_TIMEOUT_MS} ms\n${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start within ${START_TIMEOUT_MS} ms\n${output}`)),
+      START_TIMEOUT_MS,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
@@ -283,7 +341,9 @@ async function main(): Promise<number> {
   });
   const dir = positionals[0];
   if (!dir) {
-    process.stderr.write('usage: npm run conformance -- DIR [--only NAME,...] [--jobs N] [--verbose]\n');
+    process.stderr.write(
+      'usage: npm run conformance -- DIR [--only NAME,...] [--jobs N] [--verbose]\n',
+    );
     return 2;
   }
   const only = values.only?.split(',');
@@ -300,15 +360,23 @@ async function main(): Promise<number> {
       const file = files[next++] as string;
       const result = await runCase(file);
       results.push(result);
-      const label = result.status === 'passed' ? 'PASS' : result.status === 'failed' ? 'FAIL' : 'SKIP';
-      const detail = result.status === 'failed' || values.verbose || result.status === 'skipped' ? result.details : [];
-      process.stdout.write(`${label} ${result.name}${detail.length ? `\n  ${detail.join('\n  ')}` : ''}\n`);
+      const label =
+        result.status === 'passed' ? 'PASS' : result.status === 'failed' ? 'FAIL' : 'SKIP';
+      const detail =
+        result.status === 'failed' || values.verbose || result.status === 'skipped'
+          ? result.details
+          : [];
+      process.stdout.write(
+        `${label} ${result.name}${detail.length ? `\n  ${detail.join('\n  ')}` : ''}\n`,
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Number(values.jobs)) }, worker));
 
   const count = (status: CaseResult['status']) => results.filter((r) => r.status === status).length;
-  process.stdout.write(`conformance: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped\n`);
+  process.stdout.write(
+    `conformance: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped\n`,
+  );
   return count('failed') > 0 ? 1 : 0;
 }
 
