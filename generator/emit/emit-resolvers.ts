@@ -9,7 +9,9 @@ import {
 import { Project, VariableDeclarationKind, type SourceFile, type WriterFunction } from 'ts-morph';
 
 import { argsTypeName, propertyKey, typeName } from '../naming.ts';
+import type { JsonValue } from '../load/decode-directive.ts';
 import type { DiscriminatorPlan, HttpResolverPlan, Plan } from '../plan/plan.ts';
+import { parseTemplate } from '../template/mustache.ts';
 import { ExpressionWriter } from './expressions.ts';
 import { lineText } from './comments.ts';
 import { renderImports } from './imports.ts';
@@ -188,10 +190,15 @@ function resolverBody(
     } else {
       writer.writeLine(`const data = await ctx.upstream.request({ ${members.join(', ')} });`);
     }
+    let result = 'data';
+    if (resolver.select !== undefined) {
+      writer.writeLine(`const selected = ${selectExpression(resolver.select, expressions)};`);
+      result = 'selected';
+    }
     writer.writeLine(
       discriminator
-        ? `return discriminate(data, ${discriminatorName(discriminator)}) as ${returnType};`
-        : `return data as ${returnType};`,
+        ? `return discriminate(${result}, ${discriminatorName(discriminator)}) as ${returnType};`
+        : `return ${result} as ${returnType};`,
     );
   };
 }
@@ -361,4 +368,41 @@ function batchCall(
       `list: ${list}`,
     ].join(', ') + identity
   );
+}
+
+/**
+ * `@http(select:)` as an expression over the response `data`: a string that is exactly one
+ * `{{.path}}` keeps the JSON value found there; other strings with templates are rendered and
+ * read back as JSON; objects and lists are built member by member; everything else is literal.
+ */
+function selectExpression(value: JsonValue, expressions: ExpressionWriter): string {
+  if (Array.isArray(value))
+    return `[${value.map((v) => selectExpression(v, expressions)).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const members = Object.entries(value).map(
+      ([k, v]) => `${propertyKey(k)}: ${selectExpression(v, expressions)}`,
+    );
+    return `{ ${members.join(', ')} }`;
+  }
+  if (typeof value !== 'string') return JSON.stringify(value);
+
+  const segments = parseTemplate(value);
+  const [only] = segments;
+  if (segments.length === 1 && only?.kind === 'expr') {
+    expressions.used.add('valueAt');
+    return `valueAt(data, ${JSON.stringify(only.path)})`;
+  }
+  if (!segments.some((segment) => segment.kind === 'expr')) return JSON.stringify(value);
+
+  expressions.used.add('reparse');
+  expressions.used.add('toText');
+  expressions.used.add('valueAt');
+  const text = segments
+    .map((segment) =>
+      segment.kind === 'literal'
+        ? JSON.stringify(segment.text)
+        : `toText(valueAt(data, ${JSON.stringify(segment.path)}))`,
+    )
+    .join(' + ');
+  return `reparse(${text})`;
 }

@@ -31,8 +31,10 @@ export {
   encodePathSegment,
   encodeQueryComponent,
   forwardHeaders,
+  formEncode,
   headerValue,
   jsonStringContent,
+  reparse,
   toText,
   valueAt,
 } from './template/render.js';

@@ -111,3 +111,20 @@ describe('body and header helpers', () => {
     );
   });
 });
+
+describe('select and form helpers', () => {
+  it('reads rendered text back as JSON when it parses', async () => {
+    const { reparse } = await import('../src/index.js');
+    assert.equal(reparse('1'), 1);
+    assert.deepEqual(reparse('[1,"a"]'), [1, 'a']);
+    assert.equal(reparse('4_'), '4_');
+    assert.equal(reparse(''), '');
+  });
+
+  it('form-encodes a rendered JSON object and leaves other bodies alone', async () => {
+    const { formEncode } = await import('../src/index.js');
+    assert.equal(formEncode('{"a":1,"b":"x y&z","c":null}'), 'a=1&b=x+y%26z&c=');
+    assert.equal(formEncode('plain text'), 'plain text');
+    assert.equal(formEncode('[1,2]'), '[1,2]');
+  });
+});

@@ -16,7 +16,10 @@ import mercurius, { type MercuriusContext } from 'mercurius';
 export function alwaysOkErrorFormatter(
   execution: ExecutionResult & Required<Pick<ExecutionResult, 'errors'>>,
   context: MercuriusContext,
-): { statusCode: number; response: ReturnType<typeof mercurius.defaultErrorFormatter>['response'] } {
+): {
+  statusCode: number;
+  response: ReturnType<typeof mercurius.defaultErrorFormatter>['response'];
+} {
   const { response } = mercurius.defaultErrorFormatter(execution, context);
   return { statusCode: 200, response };
 }

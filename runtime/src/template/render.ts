@@ -84,3 +84,25 @@ export function forwardHeaders(
   }
   return out;
 }
+
+/**
+ * Tailcall's rule for rendered templates that build values (`select`, `@expr`): the text is
+ * read back as JSON when it parses (`"1"` → 1, `"[1,2]"` → a list), else it stays a string.
+ */
+export function reparse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * A rendered body sent with `encoding: ApplicationXWwwFormUrlencoded`: a JSON object becomes
+ * `a=1&b=x` (values as template text); anything else is sent as it is, as in Tailcall.
+ */
+export function formEncode(text: string): string {
+  const value = reparse(text);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return text;
+  return new URLSearchParams(Object.entries(value).map(([key, member]) => [key, toText(member)])).toString();
+}
