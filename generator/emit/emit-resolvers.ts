@@ -170,6 +170,9 @@ function resolverBody(
     const headers = resolver.headers.map(
       (h) => `${propertyKey(h.key)}: ${expressions.text(h.value)}`,
     );
+    if (resolver.encoding === 'form' && !resolver.headers.some((h) => h.key === 'content-type')) {
+      headers.unshift("'content-type': 'application/x-www-form-urlencoded'");
+    }
     const forwarding = plan.upstream.allowedHeaders.length > 0;
     // Forwarded request headers come last: they override a template header of the same name.
     if (forwarding && headers.length === 0)
@@ -178,7 +181,10 @@ function resolverBody(
       if (forwarding) headers.push('...forwardHeaders(ctx.headers, forwardedHeaders)');
       members.push(`headers: { ${headers.join(', ')} }`);
     }
-    if (resolver.body) members.push(`body: ${expressions.body(resolver.body)}`);
+    if (resolver.body && resolver.encoding === 'form') {
+      expressions.used.add('formEncode');
+      members.push(`body: formEncode(${expressions.body(resolver.body)})`);
+    } else if (resolver.body) members.push(`body: ${expressions.body(resolver.body)}`);
     if (resolver.dedupe) members.push('dedupe: true');
     members.push(`field: '${resolver.typeName}.${resolver.fieldName}'`);
 
