@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, it } from 'node:test';
+
+import { Batches, itemsByKey, UpstreamClient, UpstreamResponseHeaders } from '../src/index.js';
+
+interface Seen {
+  method: string;
+  url: string;
+  body: string;
+}
+
+/** A loopback upstream answering by path, recording every request. */
+async function upstream(
+  answer: (
+    request: IncomingMessage,
+    body: string,
+  ) => { status?: number; headers?: Record<string, string>; body: unknown; delayMs?: number },
+) {
+  const seen: Seen[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString();
+      seen.push({ method: request.method ?? '', url: request.url ?? '', body });
+      const reply = answer(request, body);
+      setTimeout(() => {
+        response.writeHead(reply.status ?? 200, {
+          'content-type': 'application/json',
+          ...reply.headers,
+        });
+        response.end(JSON.stringify(reply.body));
+      }, reply.delayMs ?? 0);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('Batches', () => {
+  let up: Awaited<ReturnType<typeof upstream>>;
+  let client: UpstreamClient;
+
+  before(async () => {
+    up = await upstream((request, body) => {
+      if (request.method === 'POST') {
+        const items = JSON.parse(body) as { userId: string }[];
+        return { body: items.map((item, i) => ({ id: i, userId: Number(item.userId) })) };
+      }
+      const ids = new URL(request.url ?? '', 'http://x').searchParams.getAll('id');
+      return {
+        body: ids
+          .filter((id) => id !== '404')
+          .map((id) => ({ id: Number(id), name: `user ${id}` })),
+      };
+    });
+    client = new UpstreamClient();
+  });
+  after(async () => {
+    await client.close();
+    await up.close();
+  });
+  beforeEach(() => {
+    up.seen.length = 0;
+  });
+
+  const get = (batches: Batches, id: string, list = false) =>
+    batches.load('Post.user', {
+      request: { method: 'GET', url: `${up.url}/users?id=${id}&foo=bar` },
+      key: id,
+      groupBy: 'id',
+      path: ['id'],
+      list,
+    });
+
+  it('sends the calls of one field made within the delay as one GET, sorted, duplicates merged', async () => {
+    const batches = new Batches(client, { delayMs: 5, maxSize: 100 });
+    const results = await Promise.all([
+      get(batches, '2'),
+      get(batches, '1'),
+      get(batches, '2'),
+      get(batches, '404'),
+    ]);
+
+    assert.deepEqual(
+      up.seen.map((r) => r.url),
+      ['/users?id=1&foo=bar&id=2&id=404'],
+    );
+    assert.deepEqual(results, [
+      { id: 2, name: 'user 2' },
+      { id: 1, name: 'user 1' },
+      { id: 2, name: 'user 2' },
+      null,
+    ]);
+  });
+
+  it('gives list fields every matching item, [] when none', async () => {
+    const batches = new Batches(client, { delayMs: 5, maxSize: 100 });
+    assert.deepEqual(await Promise.all([get(batches, '3', true), get(batches, '404', true)]), [
+      [{ id: 3, name: 'user 3' }],
+      [],
+    ]);
+  });
+
+  it('sends POST calls as one JSON array of their bodies and splits the answer by key', async () => {
+    const batches = new Batches(client, { delayMs: 5, maxSize: 100 });
+    const post = (userId: string) =>
+      batches.load('User.posts', {
+        request: { method: 'POST', url: `${up.url}/posts`, body: `{"userId":"${userId}"}` },
+        key: userId,
+        path: ['userId'],
+        list: true,
+      });
+    const results = await Promise.all([post('2'), post('1')]);
+    assert.deepEqual(
+      up.seen.map((r) => [r.method, r.url, r.body]),
+      [['POST', '/posts', '[{"userId":"1"},{"userId":"2"}]']],
+    );
+    assert.deepEqual(results, [[{ id: 1, userId: 2 }], [{ id: 0, userId: 1 }]]);
+  });
+
+  it('flushes at maxSize without waiting for the delay', async () => {
+    const batches = new Batches(client, { delayMs: 60_000, maxSize: 2 });
+    const started = Date.now();
+    await Promise.all([get(batches, '1'), get(batches, '2')]);
+    assert.ok(Date.now() - started < 5_000);
+    assert.equal(up.seen.length, 1);
+  });
+
+  it('groups items found through nested lists', () => {
+    const groups = itemsByKey({ bars: [{ id: 1 }, { id: '1' }, { id: 2.0 }, { other: 3 }] }, [
+      'bars',
+      'id',
+    ]);
+    assert.deepEqual(
+      [...groups.entries()],
+      [
+        ['1', [{ id: 1 }, { id: '1' }]],
+        ['2', [{ id: 2 }]],
+      ],
+    );
+  });
+});
+
+describe('UpstreamClient cache and dedupe', () => {
+  let up: Awaited<ReturnType<typeof upstream>>;
+
+  before(async () => {
+    up = await upstream((request) => {
+      if (request.url === '/fresh')
+        return { headers: { 'cache-control': 'max-age=60' }, body: { n: 1 } };
+      if (request.url === '/private')
+        return { headers: { 'cache-control': 'private, max-age=60' }, body: { n: 2 } };
+      if (request.url === '/slow') return { body: { n: 3 }, delayMs: 50 };
+      return { headers: { 'cache-control': 'no-cache' }, body: { n: 4 } };
+    });
+  });
+  after(() => up.close());
+  beforeEach(() => {
+    up.seen.length = 0;
+  });
+
+  it('reuses fresh GET responses (private ones too: it is a client cache), never no-cache ones', async () => {
+    const client = new UpstreamClient({ httpCacheSize: 10 });
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(await client.request({ method: 'GET', url: `${up.url}/fresh` }), { n: 1 });
+      await client.request({ method: 'GET', url: `${up.url}/private` });
+      await client.request({ method: 'GET', url: `${up.url}/nocache` });
+    }
+    assert.deepEqual(
+      up.seen.map((r) => r.url),
+      ['/fresh', '/private', '/nocache', '/nocache', '/nocache'],
+    );
+    await client.close();
+  });
+
+  it('never caches without httpCache, and never shares parsed objects between callers', async () => {
+    const client = new UpstreamClient();
+    const a = (await client.request({ method: 'GET', url: `${up.url}/fresh` })) as { n: number };
+    a.n = 99;
+    assert.deepEqual(await client.request({ method: 'GET', url: `${up.url}/fresh` }), { n: 1 });
+    assert.equal(up.seen.length, 2);
+    await client.close();
+  });
+
+  it('shares one upstream call among identical calls in flight with dedupe, and only those', async () => {
+    const client = new UpstreamClient();
+    const call = (dedupe: boolean, header = 'a') =>
+      client.request({ method: 'GET', url: `${up.url}/slow`, headers: { 'x-h': header }, dedupe });
+    const results = await Promise.all([call(true), call(true), call(true, 'b'), call(false)]);
+    assert.deepEqual(results, [{ n: 3 }, { n: 3 }, { n: 3 }, { n: 3 }]);
+    assert.equal(up.seen.length, 3, 'the two identical deduplicated calls shared one request');
+    await client.close();
+  });
+});
+
+describe('UpstreamResponseHeaders', () => {
+  it('aggregates cache-control as Tailcall does: lowest max-age, private and no-cache win', () => {
+    const collect = (...values: string[]) => {
+      const collector = new UpstreamResponseHeaders({ cacheControl: true });
+      for (const value of values)
+        collector.observe({ status: 200, headers: { 'cache-control': value } });
+      return collector.headers()['cache-control'];
+    };
+    assert.equal(collect('max-age=3600', 'max-age=7200'), 'max-age=3600');
+    assert.equal(collect('max-age=3600', 'max-age=7200, private'), 'max-age=3600, private');
+    assert.equal(collect('max-age=3600', 'no-cache'), 'no-cache');
+    assert.equal(collect('max-age=7200, private', 'no-cache'), 'no-cache, private');
+    assert.equal(collect(), undefined);
+  });
+
+  it('ignores failed upstream responses for cache-control, joins cookies and copies experimental headers', () => {
+    const collector = new UpstreamResponseHeaders({
+      cacheControl: true,
+      setCookies: true,
+      experimental: ['x-tailcall'],
+      custom: { 'x-static': '1' },
+    });
+    collector.observe({ status: 500, headers: { 'cache-control': 'max-age=1' } });
+    collector.observe({
+      status: 200,
+      headers: { 'set-cookie': ['a=1', 'b=2'], 'x-tailcall': 't', 'x-other': 'o' },
+    });
+    collector.observe({ status: 200, headers: { 'set-cookie': 'c=3' } });
+    assert.deepEqual(collector.headers(), {
+      'x-static': '1',
+      'set-cookie': 'a=1; b=2; c=3',
+      'x-tailcall': 't',
+    });
+  });
+});
