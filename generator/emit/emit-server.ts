@@ -142,12 +142,12 @@ export function emitServer(plan: Plan): string {
     'alwaysOkErrorFormatter',
     ...(policy ? ['collectorOf'] : []),
     ...(server.introspection ? [] : ['hideIntrospection']),
-    'passThroughBuiltInScalars',
+    'tailcallScalars',
     'plainJsonContentType',
     ...(auth ? ['protectOperations'] : []),
     'statusRoute',
     ...(policy ? ['upstreamResponseHeaders'] : []),
-  ];
+  ].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
 
   const context: string[] = [];
   if (policy) {
@@ -211,8 +211,8 @@ export function emitServer(plan: Plan): string {
     '    errorFormatter: alwaysOkErrorFormatter,',
     ...context,
     '  });',
-    '  // Upstream values pass through as they are (an ID sent as 1 stays 1), as in Tailcall.',
-    '  passThroughBuiltInScalars(app.graphql.schema);',
+    '  // Scalars as in Tailcall: built-in ones pass values through, custom ones are checked.',
+    '  tailcallScalars(app.graphql.schema);',
     ...(server.introspection
       ? []
       : [
