@@ -1,6 +1,7 @@
 import { printSchema } from 'graphql';
 
 import type { Plan } from '../plan/plan.ts';
+import { fillTemplate } from './templates.ts';
 
 const hasAuth = (plan: Plan) => plan.authLinks.length > 0;
 
@@ -234,37 +235,8 @@ export function emitServer(plan: Plan): string {
 
 /** `src/main.ts`: the entry `npm start` runs. */
 export function emitMain(plan: Plan): string {
-  return [
-    "import { buildServer } from './server.js';",
-    '',
-    `const port = Number(process.env['PORT'] ?? ${plan.server.port});`,
-    `const host = process.env['HOST'] ?? ${JSON.stringify(plan.server.hostname)};`,
-    '',
-    'if (!Number.isInteger(port) || port < 0 || port > 65535) {',
-    "  console.error(`PORT must be an integer between 0 and 65535, got '${process.env['PORT']}'`);",
-    '  process.exit(1);',
-    '}',
-    '',
-    "const level = process.env['LOG_LEVEL'] ?? 'info';",
-    "const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];",
-    'if (!levels.includes(level)) {',
-    "  console.error(`LOG_LEVEL must be one of ${levels.join(', ')}, got '${level}'`);",
-    '  process.exit(1);',
-    '}',
-    '',
-    'const app = await buildServer({ logger: { level } });',
-    '',
-    "for (const signal of ['SIGINT', 'SIGTERM'] as const) {",
-    '  process.once(signal, () => {',
-    "    app.log.info({ signal }, 'shutting down');",
-    '    app.close().then(',
-    '      () => process.exit(0),',
-    '      () => process.exit(1),',
-    '    );',
-    '  });',
-    '}',
-    '',
-    'await app.listen({ port, host });',
-    '',
-  ].join('\n');
+  return fillTemplate('project/src/main.ts', {
+    PORT: String(plan.server.port),
+    HOST: JSON.stringify(plan.server.hostname),
+  });
 }
