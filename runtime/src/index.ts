@@ -55,3 +55,4 @@ export {
   hideIntrospection,
   statusRoute,
 } from './server/graphql-responses.js';
+export { cors, corsProblem, type CorsPolicy } from './server/cors.js';
