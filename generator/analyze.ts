@@ -47,7 +47,14 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
   const schema = buildPublicSchema(document, file, bag);
   if (!schema) return { diagnostics: sortDiagnostics(bag.items), file };
 
-  const protection = planProtection(schema, index, authLinks, hasAuthLinks, file, bag);
+  const { table: protection, reasons: protectionReasons } = planProtection(
+    schema,
+    index,
+    authLinks,
+    hasAuthLinks,
+    file,
+    bag,
+  );
 
   const resolvers: HttpResolverPlan[] = [];
   const names = new ResolverNames();
@@ -102,6 +109,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
       authLinks,
       resolvers,
       protection,
+      protectionReasons,
       discriminators,
     },
     diagnostics: sortDiagnostics(bag.items),

@@ -85,4 +85,6 @@ export interface Plan {
   discriminators: ReadonlyMap<string, DiscriminatorPlan>;
   /** typeName → fieldName → provider ids (empty = any linked provider). */
   protection: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+  /** `Type.field` → why it is protected (for `tc-gen audit`). */
+  protectionReasons: ReadonlyMap<string, 'field' | 'type' | 'output'>;
 }

@@ -21,7 +21,7 @@ export function planProtection(
   hasAuthLinks: boolean,
   file: SourceFile,
   bag: DiagnosticBag,
-): Map<string, Map<string, readonly string[]>> {
+): { table: Map<string, Map<string, readonly string[]>>; reasons: Map<string, ProtectionReason> } {
   const known = new Set(authLinks.map((l) => l.id));
   const check = (directive: DecodedDirective): readonly string[] => {
     if (!hasAuthLinks) {
@@ -55,17 +55,28 @@ export function planProtection(
   }
 
   const table = new Map<string, Map<string, readonly string[]>>();
+  const reasons = new Map<string, ProtectionReason>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) continue;
     const fields = new Map<string, readonly string[]>();
     for (const field of Object.values(type.getFields())) {
-      const own = directivesOf(index, `${type.name}.${field.name}`, 'protected')[0];
-      const ownIds = own ? check(own) : undefined;
-      const ids = ownIds ?? typeIds.get(type.name) ?? typeIds.get(getNamedType(field.type).name);
-      if (ids !== undefined) fields.set(field.name, ids);
+      const coordinate = `${type.name}.${field.name}`;
+      const own = directivesOf(index, coordinate, 'protected')[0];
+      const output = getNamedType(field.type).name;
+      const [ids, reason]: [readonly string[] | undefined, ProtectionReason] = own
+        ? [check(own), 'field']
+        : typeIds.has(type.name)
+          ? [typeIds.get(type.name), 'type']
+          : [typeIds.get(output), 'output'];
+      if (ids === undefined) continue;
+      fields.set(field.name, ids);
+      reasons.set(coordinate, reason);
     }
     if (fields.size > 0) table.set(type.name, fields);
   }
 
-  return table;
+  return { table, reasons };
 }
+
+/** Why a field is protected: its own directive, its parent type's, or its output type's. */
+export type ProtectionReason = 'field' | 'type' | 'output';
