@@ -3,6 +3,7 @@ import path from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 
+import { audit, formatAudit, matchesPattern } from './audit.ts';
 import { analyze, build } from './compiler.ts';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.ts';
 import type { SourceFile } from './load/source-file.ts';
@@ -105,7 +106,54 @@ export async function main(argv: readonly string[]): Promise<number> {
           );
         },
       )
-      .demandCommand(1, 'name a command: build or check')
+      .command(
+        'audit <config>',
+        'list every field of the public schema with its protection',
+        (y) =>
+          y
+            .positional('config', {
+              type: 'string',
+              demandOption: true,
+              describe: 'the config (.graphql)',
+            })
+            .option('json', {
+              type: 'boolean',
+              default: false,
+              describe: 'print the report as JSON',
+            })
+            .option('fail-on-public', {
+              type: 'string',
+              array: true,
+              describe: 'exit 1 when a public field matches (e.g. "Query.*", "*.email")',
+            })
+            .example(
+              '$0 audit config.graphql --fail-on-public "User.*"',
+              'fail CI when a User field is public',
+            ),
+        async (args) => {
+          const result = await analyze(args.config);
+          printDiagnostics(result.diagnostics, result.file);
+          if (!result.plan) {
+            exitCode = ExitCode.ConfigErrors;
+            return;
+          }
+          const report = audit(result.plan);
+          process.stdout.write(
+            args.json ? `${JSON.stringify(report, null, 2)}\n` : formatAudit(report),
+          );
+          const patterns = args['fail-on-public'] ?? [];
+          const open = report.fields.filter(
+            (f) => !f.protected && patterns.some((p) => matchesPattern(f.field, p)),
+          );
+          if (open.length > 0) {
+            process.stderr.write(
+              `tc-gen: public fields match --fail-on-public: ${open.map((f) => f.field).join(', ')}\n`,
+            );
+            exitCode = ExitCode.ConfigErrors;
+          }
+        },
+      )
+      .demandCommand(1, 'name a command: build, check or audit')
       .strict()
       .epilog(
         'Exit codes: 0 success, 1 the config has errors, 2 usage or output-folder error, 3 internal error.',

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+
+import { audit } from '../generator/audit.ts';
+import { analyze } from '../generator/compiler.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const run = promisify(execFile);
+
+async function tcGen(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [path.join(root, 'bin/tc-gen.js'), ...args],
+      { cwd: root },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('tc-gen audit', () => {
+  it('prints the docs example: the user is protected through its output type, its fields by their type', async () => {
+    const result = await tcGen(['audit', 'fixtures/jwt-docs/config.graphql']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      result.stdout,
+      [
+        'field          access     admitted by   because of',
+        '-------------  ---------  ------------  -----------',
+        'Query.user     protected  any provider  output type',
+        'User.id        protected  any provider  parent type',
+        'User.name      protected  any provider  parent type',
+        'User.username  protected  any provider  parent type',
+        'User.email     protected  any provider  parent type',
+        'User.phone     protected  any provider  parent type',
+        'User.website   protected  any provider  parent type',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('names providers and reasons, flags public routes to protected types and unused links', async () => {
+    const result = await analyze(path.join(root, 'fixtures/multi-provider/config.graphql'), root);
+    assert.ok(result.plan, result.diagnostics.map((d) => d.message).join('\n'));
+    const report = audit(result.plan);
+    assert.deepEqual(report.fields, [
+      { field: 'Query.products', protected: false },
+      { field: 'Query.me', protected: true, providers: ['staff'], reason: 'field' },
+      { field: 'Query.employee', protected: false },
+      { field: 'Query.orders', protected: true, providers: ['partners'], reason: 'output' },
+      { field: 'Product.id', protected: false },
+      { field: 'Product.name', protected: false },
+      { field: 'Product.cost', protected: true, providers: ['partners', 'staff'], reason: 'field' },
+      { field: 'Employee.id', protected: false },
+      { field: 'Employee.name', protected: false },
+      { field: 'Order.id', protected: true, providers: ['partners'], reason: 'type' },
+      { field: 'Order.total', protected: true, providers: ['partners'], reason: 'type' },
+    ]);
+    assert.deepEqual(report.warnings, [
+      'Query.employee returns Employee without auth, while Query.me protects it',
+      'link legacy (legacy.htpasswd) is used by no @protected',
+    ]);
+  });
+
+  it('prints JSON for CI, and fails on public fields matching --fail-on-public', async () => {
+    const json = await tcGen(['audit', 'fixtures/multi-provider/config.graphql', '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout) as { fields: { field: string }[]; warnings: string[] };
+    assert.equal(report.fields.length, 11);
+
+    const failing = await tcGen([
+      'audit',
+      'fixtures/multi-provider/config.graphql',
+      '--fail-on-public',
+      'Query.*',
+    ]);
+    assert.equal(failing.code, 1);
+    assert.equal(
+      failing.stderr,
+      'tc-gen: public fields match --fail-on-public: Query.products, Query.employee\n',
+    );
+
+    const passing = await tcGen([
+      'audit',
+      'fixtures/multi-provider/config.graphql',
+      '--fail-on-public',
+      'Order.*',
+    ]);
+    assert.equal(passing.code, 0);
+  });
+});
