@@ -14,6 +14,16 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
+/** yargs' wording of the common mistakes, said the way the rest of tc-gen speaks. */
+function friendlier(message: string): string {
+  const unknown = /^Unknown commands?: ([^,]+)/.exec(message);
+  if (unknown) return `unknown command '${unknown[1]}': the commands are build, check and audit`;
+  if (/^Not enough non-option arguments/.test(message))
+    return 'name a command (build, check or audit) and a config';
+  if (message === 'Missing required argument: out') return 'build needs an output folder: -o OUT';
+  return message;
+}
+
 /** A mistake in how tc-gen was called. */
 class UsageError extends Error {}
 
@@ -155,13 +165,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       )
       .demandCommand(1, 'name a command: build, check or audit')
       .strict()
+      .strictCommands()
       .epilog(
         'Exit codes: 0 success, 1 the config has errors, 2 usage or output-folder error, 3 internal error.',
       )
       .exitProcess(false)
       .fail((message, error) => {
         // Throwing stops yargs here; with exitProcess(false) it would otherwise run the handler.
-        throw error ?? new UsageError(message);
+        throw error ?? new UsageError(friendlier(message));
       })
       .help()
       .parseAsync();
