@@ -56,3 +56,9 @@ export {
   statusRoute,
 } from './server/graphql-responses.js';
 export { cors, corsProblem, type CorsPolicy } from './server/cors.js';
+export { type RemoteJwksOptions } from './auth/jwks-provider.js';
+export {
+  type KeySetRefresh,
+  type RefreshTrigger,
+  type RemoteKeySetOptions,
+} from './auth/remote-key-set.js';

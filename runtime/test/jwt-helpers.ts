@@ -62,6 +62,13 @@ export async function sign(
     .sign(key.privateKey);
 }
 
+/** Signs payload text exactly as given, e.g. `{"exp":1700000000.0}` with its literal `.0`. */
+export async function signText(key: TestKey, payloadText: string): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(payloadText))
+    .setProtectedHeader({ alg: key.alg, kid: key.kid })
+    .sign(key.privateKey);
+}
+
 /** HS256 token keyed with arbitrary bytes, for algorithm-confusion attacks. */
 export function signHs256With(
   secret: string,

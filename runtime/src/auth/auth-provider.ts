@@ -16,6 +16,8 @@ export interface AuthProvider {
   readonly scheme: 'Bearer' | 'Basic';
   /** Checks a raw `Authorization` header value. Never throws. */
   verify(authorization: string | undefined): Promise<Verdict>;
+  /** Stops background work (a remote key set's refresh), if the provider has any. */
+  close?(): void;
 }
 
 /** The verdict for an accepted credential. */

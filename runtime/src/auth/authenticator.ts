@@ -31,6 +31,13 @@ export class Authenticator {
     this.providerIds = Object.freeze([...byId.keys()]);
   }
 
+  /** Stops the providers' background work, e.g. from Fastify's `onClose` hook. */
+  close(): void {
+    for (const provider of this.#providers.values()) {
+      provider.close?.();
+    }
+  }
+
   /** Per-request view; verifies each provider at most once for this header value. */
   forRequest(authorization: string | undefined): RequestAuth {
     return new RequestAuthState(this.#providers, this.providerIds, authorization);

@@ -33,6 +33,11 @@ export class VerifiedTokenCache {
     return true;
   }
 
+  /** Forgets every entry, e.g. because the keys that verified them may be gone. */
+  clear(): void {
+    this.#expiries.clear();
+  }
+
   /** Stores a verified token valid until `expiresAtMs`. */
   add(token: string, expiresAtMs: number): void {
     if (this.#maxEntries === 0) {

@@ -104,6 +104,9 @@ export function reparse(text: string): unknown {
 export function formEncode(text: string): string {
   const value = reparse(text);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return text;
-  const pairs = Object.entries(value).map(([key, member]): [string, string] => [key, toText(member)]);
+  const pairs = Object.entries(value).map(([key, member]): [string, string] => [
+    key,
+    toText(member),
+  ]);
   return new URLSearchParams(pairs).toString();
 }
