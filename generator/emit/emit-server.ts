@@ -192,7 +192,12 @@ export function emitServer(plan: Plan): string {
     '  const app = Fastify(options);',
     '  const upstream = new UpstreamClient(upstreamOptions);',
     "  app.addHook('onClose', async () => upstream.close());",
-    ...(auth ? ['  const authenticator = await createAuthenticator();'] : []),
+    ...(auth
+      ? [
+          '  const authenticator = await createAuthenticator();',
+          "  app.addHook('onClose', async () => authenticator.close());",
+        ]
+      : []),
     '  // `curl --data` sends a JSON body as a form; read it as JSON, as Tailcall does.',
     '  acceptAnyJsonBody(app);',
     '  plainJsonContentType(app);',
