@@ -6,7 +6,7 @@ import { DiagnosticBag, DiagnosticCode, sortDiagnostics, type Diagnostic } from 
 import { DIRECTIVES, GRAPHQL_DIRECTIVES } from './load/directive-specs.ts';
 import { loadConfig } from './load/load-config.ts';
 import type { SourceFile } from './load/source-file.ts';
-import { directivesOf } from './model.ts';
+import { directivesOf, type DirectiveIndex } from './model.ts';
 import { ResolverNames } from './naming.ts';
 import type { HttpResolverPlan, Plan } from './plan/plan.ts';
 import { compileHttp } from './validate/http.ts';
@@ -15,7 +15,7 @@ import { readLinks } from './validate/links.ts';
 import { planDiscriminators } from './validate/discriminators.ts';
 import { planProtection } from './validate/protected.ts';
 import { checkRootResolvers } from './validate/root-resolvers.ts';
-import { buildPublicSchema } from './validate/schema.ts';
+import { buildSchemas } from './validate/schema.ts';
 import { readServerSettings, readUpstreamSettings } from './validate/settings.ts';
 
 export interface AnalyzeResult {
@@ -44,8 +44,10 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
     (d) => d.name === 'link' && (d.args['type'] === 'Jwks' || d.args['type'] === 'Htpasswd'),
   );
   const authLinks = await readLinks(index.schema, file, bag);
-  const schema = buildPublicSchema(document, file, bag);
-  if (!schema) return { diagnostics: sortDiagnostics(bag.items), file };
+  const schemas = buildSchemas(document, file, bag, { incomplete: loaded.incomplete === true });
+  if (!schemas) return { diagnostics: sortDiagnostics(bag.items), file };
+  const { schema, publicSchema, fieldOrigins } = schemas;
+  applyFieldOrigins(index, fieldOrigins);
 
   const { table: protection, reasons: protectionReasons } = planProtection(
     schema,
@@ -58,6 +60,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
 
   const resolvers: HttpResolverPlan[] = [];
   const names = new ResolverNames();
+  const reportedUndeclaredArguments = new Set<string>();
   const roots = [schema.getQueryType(), schema.getMutationType()];
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
@@ -82,9 +85,12 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
         isMutation: type === schema.getMutationType(),
         vars: server.vars,
         allowedHeaders: upstream.allowedHeaders,
+        undeclaredTypes: schemas.undeclaredTypes,
+        reportedUndeclaredArguments,
       };
       const compiled = compileHttp(http, scope, upstream, file, bag);
-      if (!compiled) continue;
+      // Types clients cannot reach are checked, but no server code is made for them.
+      if (!compiled || publicSchema.getType(type.name) !== type) continue;
       const ids = protection.get(type.name)?.get(field.name);
       resolvers.push({
         ...compiled,
@@ -93,28 +99,60 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
       });
     }
   }
+  schemas.reportUndeclaredArguments(reportedUndeclaredArguments);
 
   const discriminators = planDiscriminators(schema, index, file, bag);
   const withResolver = fieldsWithResolverDirectives(document);
-  checkRootResolvers(roots, (t, f) => withResolver.has(`${t}.${f}`), file, bag);
+  // Without a query root there is no schema to serve (reported already, as Tailcall does,
+  // without judging the other roots' fields).
+  checkRootResolvers(
+    schema.getQueryType() ? roots : [],
+    (t, f) => withResolver.has(fieldOrigins.get(`${t}.${f}`) ?? `${t}.${f}`),
+    file,
+    bag,
+  );
 
   if (bag.hasErrors) return { diagnostics: sortDiagnostics(bag.items), file };
 
+  const isPublic = (coordinate: string) =>
+    publicSchema.getType(coordinate.slice(0, coordinate.indexOf('.'))) !== undefined;
   return {
     plan: {
       configName: path.basename(file.path),
-      schema,
+      schema: publicSchema,
       server,
       upstream,
       authLinks,
       resolvers,
-      protection,
-      protectionReasons,
-      discriminators,
+      protection: new Map([...protection].filter(([typeName]) => publicSchema.getType(typeName))),
+      protectionReasons: new Map(
+        [...protectionReasons].filter(([coordinate]) => isPublic(coordinate)),
+      ),
+      discriminators: new Map([...discriminators].filter(([coordinate]) => isPublic(coordinate))),
     },
     diagnostics: sortDiagnostics(bag.items),
     file,
   };
+}
+
+/**
+ * The fields made for union arguments (`testVar0`, ...) carry the directives of the field
+ * they were made from, with their own name in traces, as Tailcall reports them.
+ */
+function applyFieldOrigins(index: DirectiveIndex, origins: ReadonlyMap<string, string>): void {
+  for (const [variant, origin] of origins) {
+    const directives = index.fields.get(origin) ?? [];
+    index.fields.set(
+      variant,
+      directives.map((d) => ({
+        ...d,
+        trace: d.trace.startsWith(`${origin}.`)
+          ? `${variant}${d.trace.slice(origin.length)}`
+          : d.trace,
+      })),
+    );
+  }
+  for (const origin of new Set(origins.values())) index.fields.delete(origin);
 }
 
 /** Directives that give a field its value; an unsupported one was reported already. */

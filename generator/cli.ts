@@ -35,8 +35,7 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], file: SourceFile |
   for (const diagnostic of diagnostics) {
     const text = formatDiagnostic(diagnostic, {
       color,
-      sourceLine: (name, line) =>
-        file && name === file.displayName ? file.lineText(line) : undefined,
+      sourceLine: (name, line) => file?.lineIn(name, line),
     });
     process.stderr.write(`${text}\n`);
   }

@@ -61,6 +61,14 @@ export const DiagnosticCode = {
   MissingQueryRoot: 'TCG_MISSING_QUERY_ROOT',
   /** The SDL is valid syntax but not a valid GraphQL schema. */
   InvalidSchema: 'TCG_INVALID_SCHEMA',
+  /** A type declared in the root config and in a linked one cannot be merged. */
+  MergeConflict: 'TCG_MERGE_CONFLICT',
+  /** Settings on the schema definition of a linked config, which only contributes types. */
+  LinkedSettingsIgnored: 'TCG_LINKED_SETTINGS_IGNORED',
+  /** `@http(batchKey:)` where batching cannot work. */
+  InvalidBatching: 'TCG_INVALID_BATCHING',
+  /** `{{.headers.x}}` for a header not in `@upstream(allowedHeaders:)`: it reads as empty text. */
+  HeaderNotAllowed: 'TCG_HEADER_NOT_ALLOWED',
 } as const;
 
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
@@ -168,10 +176,16 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions = {}): st
       : `${d.span.file}:${d.span.line}:${d.span.column}`;
   const severity = d.severity === 'error' ? paint.red('error') : paint.yellow('warning');
   const trace = d.trace ? ` [at ${d.trace}]` : '';
-  const lines = [`${paint.bold(where)} ${severity} ${paint.dim(d.code)} ${d.message}${trace}`];
+  // A message of several lines (Tailcall's syntax error block) shows the source line itself.
+  const block = d.message.includes('\n');
+  const lines = block
+    ? [`${paint.bold(where)} ${severity} ${paint.dim(d.code)}${trace}`, d.message]
+    : [`${paint.bold(where)} ${severity} ${paint.dim(d.code)} ${d.message}${trace}`];
 
   const text =
-    d.span && d.span.line > 0 ? options.sourceLine?.(d.span.file, d.span.line) : undefined;
+    d.span && d.span.line > 0 && !block
+      ? options.sourceLine?.(d.span.file, d.span.line)
+      : undefined;
   if (d.span && text !== undefined) {
     const gutter = String(d.span.line);
     const pad = ' '.repeat(gutter.length);

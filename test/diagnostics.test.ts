@@ -3,8 +3,10 @@ import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
+import { buildSchema, lexicographicSortSchema, printSchema } from 'graphql';
+
 import { analyze, build } from '../generator/compiler.ts';
-import { formatDiagnostic } from '../generator/diagnostics.ts';
+import { formatDiagnostic, type Diagnostic } from '../generator/diagnostics.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const work = path.join(root, '.work');
@@ -16,14 +18,34 @@ async function scratch(files: Record<string, string>): Promise<string> {
   return dir;
 }
 
-/** `line:col code message [at trace]` of every diagnostic, for exact comparison. */
+/**
+ * `line:col code message [at trace]` of every diagnostic, for exact comparison; the file name
+ * leads when it is not the config itself.
+ */
 async function report(config: string, files: Record<string, string> = {}): Promise<string[]> {
   const dir = await scratch({ 'config.graphql': config, ...files });
   const result = await analyze(path.join(dir, 'config.graphql'), dir);
   assert.equal(result.plan, undefined, 'a config with errors must not produce a plan');
-  return result.diagnostics.map(
-    (d) => `${d.span ? `${d.span.line}:${d.span.column}` : '-'} ${d.code} ${d.message}${d.trace ? ` [at ${d.trace}]` : ''}`,
-  );
+  return result.diagnostics.map(line);
+}
+
+function line(d: Diagnostic): string {
+  const file = d.span && d.span.file !== 'config.graphql' ? `${d.span.file}:` : '';
+  const where = d.span ? `${file}${d.span.line}:${d.span.column}` : '-';
+  return `${where} ${d.code} ${d.message}${d.trace ? ` [at ${d.trace}]` : ''}`;
+}
+
+/** Builds a config that must succeed; returns its public schema and its (warning) diagnostics. */
+async function schemaOf(
+  config: string,
+  files: Record<string, string> = {},
+): Promise<{ schema: string; lines: string[] }> {
+  const dir = await scratch({ 'config.graphql': config, ...files });
+  const result = await build(path.join(dir, 'config.graphql'), undefined, dir);
+  assert.ok(result.files, result.diagnostics.map(line).join('\n'));
+  const sdl = result.files.get('schema.graphql') ?? '';
+  const schema = printSchema(lexicographicSortSchema(buildSchema(sdl)));
+  return { schema, lines: result.diagnostics.map(line) };
 }
 
 describe('diagnostics', () => {
@@ -138,18 +160,28 @@ type Query {
     ]);
   });
 
-  it('reports a syntax error at its position, with the source line', async () => {
+  it("reports a syntax error at its position, in Tailcall's layout with the source line", async () => {
     const lines = await report('type Query {\n  a: String @http(path: "/a"\n}\n');
-    assert.deepEqual(lines, ['3:1 TCG_SYNTAX syntax error: Expected Name, found "}".']);
+    assert.deepEqual(lines, [
+      '3:1 TCG_SYNTAX  --> 3:1\n  |\n3 | }\n  | ^---\n  |\n  = expected name',
+    ]);
 
     const dir = await scratch({ 'config.graphql': 'type Query {\n\ta: String @http(path: "/a"\n\t}\n' });
     const result = await analyze(path.join(dir, 'config.graphql'), dir);
     const [syntax] = result.diagnostics;
     assert.ok(syntax && result.file);
     assert.equal(
-      formatDiagnostic(syntax, { sourceLine: (_f, line) => result.file?.lineText(line) }).split('\n').slice(1).join('\n'),
-      '  3 | \t}\n    | \t^',
-      'the caret keeps the tab of the source line, so it stays under the brace',
+      formatDiagnostic(syntax, { sourceLine: (_f, line) => result.file?.lineText(line) }),
+      [
+        'config.graphql:3:2 error TCG_SYNTAX',
+        ' --> 3:2',
+        '  |',
+        '3 | \t}',
+        '  | \t^---',
+        '  |',
+        '  = expected name',
+      ].join('\n'),
+      'the block replaces the excerpt, and its caret keeps the tab of the source line',
     );
   });
 
@@ -231,5 +263,270 @@ type Query { a: String @http(url: "http://127.0.0.1:1/a") @protected }
     for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) {
       assert.doesNotMatch(auth, new RegExp(`\\b${member}: '`), `private member ${member} is compiled in`);
     }
+  });
+});
+
+describe("Tailcall's checks", () => {
+  it('checks query-parameter templates field by field, with the argument in the trace', async () => {
+    const lines = await report(`schema { query: Query }
+type Query {
+  a(c: Nested): [T] @http(url: "http://127.0.0.1:1/a", query: [{key: "k", value: "{{.args.c}}"}, {key: "l", value: "{{.args.c.nope}}"}])
+  b(c: Criteria): [T] @http(url: "http://127.0.0.1:1/b", query: [{key: "k", value: "{{.args.c}}"}])
+  c(c: Criteria): [T] @http(url: "http://127.0.0.1:1/c")
+  d(c: Nested): [T] @http(url: "http://127.0.0.1:1/d", query: [{key: "k", value: "{{.args.cc}}"}])
+}
+input Nested { flag: Boolean }
+type T {
+  id: Int!
+  n: N
+  nn: N!
+  x: Int @http(url: "http://127.0.0.1:1/x/{{.value.n.id}}")
+  y: Int @http(url: "http://127.0.0.1:1/y/{{.value.nn.id.z}}")
+  z: Int @http(url: "http://127.0.0.1:1/z", query: [{key: "k", value: "{{.value.nn}}"}, {key: "m", value: "{{.value.nn.nope}}"}])
+}
+type N { id: Int! }
+`);
+    assert.deepEqual(lines, [
+      "3:83 TCG_TEMPLATE_INVALID value 'Nested' is not of a scalar type [at Query.a.@http.query.c]",
+      '3:117 TCG_TEMPLATE_UNKNOWN_ARG field nope not found [at Query.a.@http.query.c]',
+      // Reported once: the template check names the undeclared type, so the argument is not.
+      '4:85 TCG_UNDECLARED_TYPE Cannot find type Criteria in the config [at Query.b.@http.query.c]',
+      "5:8 TCG_UNDECLARED_TYPE Undeclared type 'Criteria' was found [at Query.c.c]",
+      "6:83 TCG_TEMPLATE_UNKNOWN_ARG no argument 'cc' found [at Query.d.@http.query.cc]",
+      "13:43 TCG_TEMPLATE_INVALID value 'n' is a nullable type [at T.x.@http.path]",
+      "14:43 TCG_TEMPLATE_UNKNOWN_VALUE no type 'nn.id.z' found [at T.y.@http.path]",
+      "15:72 TCG_TEMPLATE_INVALID value 'nn' is not of a scalar type [at T.z.@http.query]",
+      "15:108 TCG_TEMPLATE_UNKNOWN_VALUE no value 'nn.nope' found [at T.z.@http.query]",
+    ]);
+  });
+
+  it('reads a header missing from allowedHeaders as empty text, with a warning', async () => {
+    const { lines } = await schemaOf(`schema { query: Query }
+type Query { a: Int @http(url: "http://127.0.0.1:1/a", headers: [{key: "x", value: "{{.headers.x-id}}"}]) }
+`);
+    assert.deepEqual(lines, [
+      "2:85 TCG_HEADER_NOT_ALLOWED header 'x-id' is not in @upstream(allowedHeaders), so it reads as empty text [at Query.a.@http.headers]",
+    ]);
+  });
+
+  it("checks batchKey's preconditions", async () => {
+    const lines = await report(`schema @upstream(batch: {delay: 1}) { query: Query }
+type Query {
+  a: [U] @http(url: "http://127.0.0.1:1/a", batchKey: ["id"])
+  b(id: Int!): [U] @http(url: "http://127.0.0.1:1/b", method: POST, body: {x: "{{.args.id}}", y: "{{.args.id}}"}, batchKey: ["id"])
+  c(id: Int!): [U] @http(url: "http://127.0.0.1:1/c", method: PUT, query: [{key: "id", value: "{{.args.id}}"}], batchKey: ["id"])
+  d(id: Int!): [U] @http(url: "http://127.0.0.1:1/d", query: [{key: "id", value: "{{.args.id}}"}], batchKey: ["id"])
+}
+type U { id: Int }
+`);
+    assert.deepEqual(lines, [
+      '3:55 TCG_INVALID_BATCHING batchKey requires either body or query parameters [at Query.a.@http]',
+      '4:75 TCG_INVALID_BATCHING Request body batching requires exactly one dynamic value in the body. [at Query.b.@http.body]',
+      '5:20 TCG_INVALID_BATCHING Request body batching requires exactly one dynamic value in the body. [at Query.c.@http.body]',
+    ]);
+
+    const disabled = await report(`schema @upstream(batch: {delay: 0}) { query: Query }
+type Query {
+  d(id: Int!): [U] @http(url: "http://127.0.0.1:1/d", query: [{key: "id", value: "{{.args.id}}"}], batchKey: ["id"])
+}
+type U { id: Int }
+`);
+    assert.deepEqual(disabled, [
+      '3:110 TCG_INVALID_BATCHING Batching capability was used without enabling it in upstream [at Query.d.@http]',
+    ]);
+  });
+
+  it('reports missing root types, empty link sources and duplicated ids', async () => {
+    const lines = await report(`schema @link(type: Jwks) @link(id: "a", src: "x.json", type: Jwks) @link(id: "a", src: "", type: Htpasswd) {
+  query: Queries
+  mutation: Mutations
+}
+`);
+    assert.deepEqual(lines, [
+      '1:8 TCG_INVALID_ARGUMENT Link src cannot be empty [at schema.@link.0]',
+      '1:36 TCG_DUPLICATE_LINK_ID Duplicated id: a [at schema.@link.1]',
+      '1:46 TCG_FILE_UNREADABLE Failed to read file: x.json: No such file or directory [at schema.@link.1]',
+      '1:78 TCG_DUPLICATE_LINK_ID Duplicated id: a [at schema.@link.2]',
+      '1:88 TCG_INVALID_ARGUMENT Link src cannot be empty [at schema.@link.2]',
+      '2:10 TCG_MISSING_QUERY_ROOT Query type is not defined [at Queries]',
+      '3:13 TCG_UNDECLARED_TYPE Mutation type is not defined [at Mutations]',
+    ]);
+
+    assert.deepEqual(await report('schema { mutation: Mutation }\ntype Mutation { id: Int! }\n'), [
+      '1:1 TCG_MISSING_QUERY_ROOT schema definition is missing query root',
+    ]);
+    assert.deepEqual(await report('type Mutation { id: Int @http(url: "http://127.0.0.1:1/a") }\n'), [
+      '- TCG_MISSING_QUERY_ROOT Query root is missing',
+    ]);
+  });
+
+  it('refuses response headers the server could not send', async () => {
+    const lines = await report(`schema @server(headers: {custom: [{key: "a b", value: "ok"}, {key: "x-ok", value: "a \\n b"}], experimental: ["x-fine", "tailcall"]}) {
+  query: Query
+}
+type Query { a: Int @http(url: "http://127.0.0.1:1/a") }
+`);
+    assert.deepEqual(lines, [
+      '1:41 TCG_INVALID_ARGUMENT Parsing failed because of invalid HTTP header name [at schema.@server.headers.custom]',
+      '1:83 TCG_INVALID_ARGUMENT Parsing failed because of failed to parse header value [at schema.@server.headers.custom]',
+      "1:120 TCG_INVALID_ARGUMENT Experimental headers must start with 'x-' or 'X-'. Got: 'tailcall' [at schema.@server.headers.experimental]",
+    ]);
+  });
+
+  it('needs every field under a resolver-less root field to have a resolver', async () => {
+    const lines = await report(`schema { query: Query }
+type Query { a: A b: B c: C e: E }
+type A { x: Int @http(url: "http://127.0.0.1:1/x") again: A }
+type B { x: Int @http(url: "http://127.0.0.1:1/x") y: Int }
+type C { loop: C }
+enum E { X }
+`);
+    assert.deepEqual(lines, [
+      '2:19 TCG_MISSING_RESOLVER No resolver has been found in the schema [at Query.b]',
+      '2:29 TCG_MISSING_RESOLVER No resolver has been found in the schema [at Query.e]',
+    ]);
+  });
+});
+
+describe('the type model Tailcall reads', () => {
+  it('makes an input copy of a type used both ways, and an input of an object used only as one', async () => {
+    const { schema } = await schemaOf(`schema { query: Query mutation: Mutation }
+type Query { user(input: User!): User @http(url: "http://127.0.0.1:1/u/{{.args.input.id}}") }
+type Mutation { post(input: Post!): Post @http(url: "http://127.0.0.1:1/p", method: POST) }
+type User { id: ID! }
+input Post { id: ID! }
+type Unused { id: ID! }
+`);
+    assert.equal(
+      schema,
+      `type Mutation {
+  post(input: PostInput!): Post
+}
+
+type Post {
+  id: ID!
+}
+
+input PostInput {
+  id: ID!
+}
+
+type Query {
+  user(input: UserInput!): User
+}
+
+type User {
+  id: ID!
+}
+
+input UserInput {
+  id: ID!
+}`,
+    );
+  });
+
+  it('flattens unions of unions and makes one field per member of a union argument', async () => {
+    // (The schema is printed sorted, arguments included.)
+    const { schema } = await schemaOf(`schema { query: Query }
+type A { a: Int }
+type B { b: Int }
+type C { c: Int }
+union AB = B | A
+union U = AB | C
+input Filter { kind: AB, limit: Int }
+type Query {
+  find(u: U!, f: Filter): U @http(url: "http://127.0.0.1:1/find")
+}
+`);
+    const query = schema.slice(schema.indexOf('type Query'), schema.indexOf('}', schema.indexOf('type Query')) + 1);
+    assert.equal(
+      query,
+      `type Query {
+  findVar0Var0(f: Filter__kind0, u: AInput!): U
+  findVar0Var1(f: Filter__kind1, u: AInput!): U
+  findVar1Var0(f: Filter__kind0, u: BInput!): U
+  findVar1Var1(f: Filter__kind1, u: BInput!): U
+  findVar2Var0(f: Filter__kind0, u: CInput!): U
+  findVar2Var1(f: Filter__kind1, u: CInput!): U
+}`,
+    );
+    assert.match(schema, /^union U = A \| B \| C$/m);
+    assert.match(schema, /^input Filter__kind1 \{\n {2}kind: BInput\n {2}limit: Int\n\}$/m);
+  });
+
+  it('merges linked configs: outputs unioned, inputs intersected, settings of the linked file ignored', async () => {
+    const { schema, lines } = await schemaOf(
+      `schema @link(src: "types.graphql", type: Config) { query: Query }
+type Query {
+  user(filter: Filter): User @http(url: "http://127.0.0.1:1/user")
+}
+type User { id: Int! name: String }
+input Filter { id: Int name: String }
+enum Role { ADMIN }
+`,
+      {
+        'types.graphql': `schema @server(port: 9000) { query: Query }
+type Query {
+  posts: [Post] @http(url: "http://127.0.0.1:1/posts")
+  user(filter: Filter): User @http(url: "http://127.0.0.1:1/user")
+}
+type User { id: Int name: String! role: Role }
+input Filter { id: Int! email: String }
+type Post { id: Int! }
+enum Role { USER }
+`,
+      },
+    );
+    assert.deepEqual(lines, [
+      'types.graphql:1:8 TCG_LINKED_SETTINGS_IGNORED @server of a linked config is ignored: only the types of a linked config are merged [at schema.@server]',
+    ]);
+    assert.equal(
+      schema,
+      `input Filter {
+  id: Int!
+}
+
+type Post {
+  id: Int!
+}
+
+type Query {
+  posts: [Post]
+  user(filter: Filter): User
+}
+
+enum Role {
+  ADMIN
+  USER
+}
+
+type User {
+  id: Int
+  name: String
+  role: Role
+}`,
+    );
+  });
+
+  it('reports merge conflicts in the linked file, and no cascade when a linked file is missing', async () => {
+    const conflicts = await report(
+      `schema @link(src: "types.graphql", type: Config) { query: Query }
+type Query { user: User @http(url: "http://127.0.0.1:1/user") }
+type User { id: Int! name: String }
+`,
+      { 'types.graphql': 'type User { id: [Int] name: Int }\n' },
+    );
+    assert.deepEqual(conflicts, [
+      'types.graphql:1:17 TCG_MERGE_CONFLICT Type mismatch: expected list, got singular value [at User.id]',
+      'types.graphql:1:29 TCG_MERGE_CONFLICT Type mismatch: expected `String`, got `Int` [at User.name]',
+    ]);
+
+    // `User` may be declared in the missing file: it is not reported as undeclared.
+    const missing = await report(`schema @link(src: "missing.graphql", type: Config) { query: Query }
+type Query { user: User @http(url: "http://127.0.0.1:1/user") }
+`);
+    assert.deepEqual(missing, [
+      '1:19 TCG_FILE_UNREADABLE Failed to read file: missing.graphql: No such file or directory [at schema.@link.0]',
+    ]);
   });
 });

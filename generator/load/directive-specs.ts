@@ -173,7 +173,8 @@ const link: DirectiveSpec = {
   locations: ['SCHEMA'],
   args: {
     id: { type: string },
-    src: { type: string, required: true },
+    // Tailcall reads a missing `src` as an empty one: `Link src cannot be empty`.
+    src: { type: string },
     type: {
       type: enumOf(
         'Config',

@@ -1,20 +1,34 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  Source,
+  parse,
+  type DocumentNode,
+  type StringValueNode,
+} from 'graphql';
 
 import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
+import { foldExtensions, mergeConfigs } from './merge-configs.ts';
 import { SourceFile } from './source-file.ts';
 
 export interface LoadedConfig {
   file: SourceFile;
   /** Undefined when the SDL does not parse (the error is in the bag). */
   document?: DocumentNode;
+  /**
+   * A linked config could not be read or parsed (reported already): the types it declares
+   * are unknown, so their absence must not be reported again.
+   */
+  incomplete?: boolean;
 }
 
 /**
- * Reads and parses a config file. Returns undefined (with a diagnostic) when
- * the file cannot be read, and no document when it is not valid SDL.
+ * Reads and parses a config file and the configs it links with `@link(type: Config)`,
+ * merged into one document. Returns undefined (with a diagnostic) when the file cannot be
+ * read, and no document when it is not valid SDL.
  */
 export async function loadConfig(
   configPath: string,
@@ -41,21 +55,128 @@ export async function loadConfig(
     return undefined;
   }
 
-  // A byte-order mark is not part of the SDL; left in, it would shift every column of line 1.
-  const file = new SourceFile(absolute, displayName, text.replace(/^\uFEFF/, ''));
+  const file = sourceFile(absolute, displayName, text);
+  const document = parseFile(file, bag);
+  if (!document) return { file };
+
+  const linked: DocumentNode[] = [];
+  const parsed = new Map<string, DocumentNode | undefined>();
+  let incomplete = false;
+  for (const { src, trace } of configLinks(document)) {
+    const target = path.resolve(path.dirname(absolute), src.value);
+    if (!parsed.has(target)) {
+      let linkedText: string;
+      try {
+        linkedText = await readFile(target, 'utf8');
+      } catch (error) {
+        bag.error(
+          DiagnosticCode.FileUnreadable,
+          `Failed to read file: ${src.value}: ${describeIoError(error)}`,
+          file.spanOf(src.node),
+          trace,
+        );
+        incomplete = true;
+        continue;
+      }
+      const linkedFile = sourceFile(target, displayPath(target, cwd), linkedText);
+      file.link(linkedFile);
+      parsed.set(target, parseFile(linkedFile, bag));
+    }
+    const linkedDocument = parsed.get(target);
+    if (linkedDocument) linked.push(foldExtensions(linkedDocument));
+    else incomplete = true;
+  }
+
+  const merged = mergeConfigs(foldExtensions(document), linked, file, bag);
+  return { file, document: merged, ...(incomplete ? { incomplete } : {}) };
+}
+
+/** A byte-order mark is not part of the SDL; left in, it would shift every column of line 1. */
+function sourceFile(absolute: string, displayName: string, text: string): SourceFile {
+  return new SourceFile(absolute, displayName, text.replace(/^\uFEFF/, ''));
+}
+
+/** Parses one file; a syntax error is reported in Tailcall's (pest's) layout. */
+function parseFile(file: SourceFile, bag: DiagnosticBag): DocumentNode | undefined {
   try {
-    const document = parse(file.text, { noLocation: false });
-    return { file, document };
+    return parse(new Source(file.text, file.displayName), { noLocation: false });
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
     const position = error.positions?.[0];
+    const span = position === undefined ? undefined : file.spanAt(position, 1);
     bag.error(
       DiagnosticCode.SyntaxError,
-      error.message.replace(/^Syntax Error: /, 'syntax error: '),
-      position === undefined ? undefined : file.spanAt(position, 1),
+      span ? syntaxMessage(file, span.line, span.column, error.message) : error.message,
+      span,
     );
-    return { file };
+    return undefined;
   }
+}
+
+/**
+ * Tailcall's parser reports a syntax error as a block that shows the line and a caret:
+ *
+ *       --> 10:20
+ *        |
+ *     10 |   user: User @http()
+ *        |                    ^---
+ *        |
+ *        = expected name
+ */
+function syntaxMessage(file: SourceFile, line: number, column: number, message: string): string {
+  const text = file.lineText(line) ?? '';
+  const gutter = ' '.repeat(String(line).length);
+  // Tabs before the caret stay tabs, so it lines up however wide they are shown.
+  const indent = text.slice(0, column - 1).replace(/[^\t]/g, ' ');
+  const reason = message.replace(/^Syntax Error: /, '').replace(/\.$/, '');
+  const expected = /^Expected Name, found /.test(reason)
+    ? 'expected name'
+    : reason.charAt(0).toLowerCase() + reason.slice(1);
+
+  return [
+    `${gutter}--> ${line}:${column}`,
+    `${gutter} |`,
+    `${line} | ${text}`,
+    `${gutter} | ${indent}^---`,
+    `${gutter} |`,
+    `${gutter} = ${expected}`,
+  ].join('\n');
+}
+
+interface ConfigLink {
+  src: { value: string; node: StringValueNode };
+  trace: string;
+}
+
+/**
+ * The `@link`s of the root schema definition that link a config file: `type: Config` or
+ * no type, and a local, non-empty `src`. Every other link is checked with the rest of the
+ * settings (an empty or remote `src` is reported there).
+ */
+function configLinks(document: DocumentNode): ConfigLink[] {
+  const links: ConfigLink[] = [];
+  let index = 0;
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION)
+      continue;
+    for (const node of definition.directives ?? []) {
+      if (node.name.value !== 'link') continue;
+      const trace = `schema.@link.${index++}`;
+      const arg = (name: string) => node.arguments?.find((a) => a.name.value === name)?.value;
+      const type = arg('type');
+      const src = arg('src');
+      if (
+        type &&
+        !((type.kind === Kind.ENUM || type.kind === Kind.STRING) && type.value === 'Config')
+      )
+        continue;
+      if (src?.kind !== Kind.STRING || src.value.trim() === '' || /^https?:\/\//i.test(src.value))
+        continue;
+      links.push({ src: { value: src.value, node: src }, trace });
+    }
+  }
+
+  return links;
 }
 
 /** A path as diagnostics show it: relative to the working folder when inside it. */

@@ -1,4 +1,4 @@
-import type { ConstValueNode } from 'graphql';
+import { Kind, type ConstValueNode } from 'graphql';
 
 import { DiagnosticCode, type DiagnosticBag, type SourceSpan } from '../diagnostics.ts';
 import type { DecodedDirective, JsonValue } from '../load/decode-directive.ts';
@@ -35,7 +35,7 @@ export function compileHttp(
   const { args, trace } = directive;
   const typeName = scope.parentType.name;
   const fieldName = scope.field.name;
-  const errorsBefore = bag.items.length;
+  const errorsBefore = errorCount(bag);
 
   const url = args['url'];
   const path = args['path'];
@@ -88,8 +88,9 @@ export function compileHttp(
   const headers = compileHeaders(ctx);
   const body = args['body'] === undefined ? undefined : compileBody(args['body'], ctx);
   const method = ((args['method'] as string | undefined) ?? 'GET') as HttpMethod;
+  checkBatching(method, ctx);
 
-  if (bag.items.length > errorsBefore) return undefined;
+  if (errorCount(bag) > errorsBefore) return undefined;
 
   return {
     typeName,
@@ -107,6 +108,57 @@ export function compileHttp(
     ...(body === undefined ? {} : { body }),
     description: `${method} ${relative ? '{baseURL}' : ''}${relative && !written.startsWith('/') ? '/' : ''}${written}`,
   };
+}
+
+function errorCount(bag: DiagnosticBag): number {
+  return bag.items.filter((d) => d.severity === 'error').length;
+}
+
+/**
+ * Tailcall's preconditions of `batchKey`: batching enabled in `@upstream(batch:)`, query
+ * entries or a body to carry the keys, and, for a method with a body, exactly one template
+ * in it (its value is the key of each request).
+ */
+function checkBatching(method: HttpMethod, ctx: Context): void {
+  const { args, argNodes, trace } = ctx.directive;
+  const batchKey = args['batchKey'];
+  if (!Array.isArray(batchKey) || batchKey.length === 0) return;
+  const span = ctx.file.spanOf(argNodes['batchKey']);
+
+  const batch = ctx.upstream.batch;
+  if (!batch || batch.delay < 1 || batch.maxSize < 1) {
+    ctx.bag.error(
+      DiagnosticCode.InvalidBatching,
+      'Batching capability was used without enabling it in upstream',
+      span,
+      trace,
+      'add @upstream(batch: {delay: 1}) to the schema',
+    );
+  }
+  const query = (args['query'] as unknown[] | undefined) ?? [];
+  const body = args['body'];
+  if (query.length === 0 && body === undefined) {
+    ctx.bag.error(
+      DiagnosticCode.InvalidBatching,
+      'batchKey requires either body or query parameters',
+      span,
+      trace,
+    );
+    return;
+  }
+  if (method === 'GET') return;
+  const expressions =
+    body === undefined
+      ? 0
+      : parseTemplate(JSON.stringify(body)).filter((s) => s.kind === 'expr').length;
+  if (expressions !== 1) {
+    ctx.bag.error(
+      DiagnosticCode.InvalidBatching,
+      'Request body batching requires exactly one dynamic value in the body.',
+      ctx.file.spanOf(argNodes['body'] ?? ctx.directive.node),
+      `${trace}.body`,
+    );
+  }
 }
 
 /** Resolves one template's references, reporting each mistake at its own column. */
@@ -138,20 +190,27 @@ function resolve(
   ctx: Context,
 ): TextPart | undefined {
   const checked = checkReference(segment.path, ctx.scope, position);
+  const expression = text.slice(segment.offset, segment.offset + segment.length);
+  // The same expression may stand several times in one template: point at this occurrence.
+  const occurrence = text.slice(0, segment.offset).split(expression).length - 1;
+  const span = () => spanOfExpression(ctx.file, node, expression, occurrence);
   if ('error' in checked) {
-    const code = codeFor(checked.error);
-    const expression = text.slice(segment.offset, segment.offset + segment.length);
-    // The same expression may stand several times in one template: point at this occurrence.
-    const occurrence = text.slice(0, segment.offset).split(expression).length - 1;
-    ctx.bag.error(
-      code,
-      checked.error,
-      spanOfExpression(ctx.file, node, expression, occurrence),
-      trace,
-    );
+    const at = checked.argument === undefined ? trace : `${trace}.${checked.argument}`;
+    ctx.bag.error(codeFor(checked.error), checked.error, span(), at);
     return undefined;
   }
-  if ('literal' in checked) return { kind: 'literal', text: checked.literal };
+  if ('literal' in checked) {
+    if (checked.warning) {
+      ctx.bag.warning(
+        DiagnosticCode.HeaderNotAllowed,
+        checked.warning,
+        span(),
+        trace,
+        'list the header in @upstream(allowedHeaders:) to read it',
+      );
+    }
+    return { kind: 'literal', text: checked.literal };
+  }
   if ('wholeRoot' in checked) {
     if (checked.wholeRoot === 'vars')
       return { kind: 'literal', text: JSON.stringify(Object.fromEntries(ctx.scope.vars)) };
@@ -161,9 +220,12 @@ function resolve(
 }
 
 function codeFor(message: string) {
-  if (message.startsWith('no argument')) return DiagnosticCode.TemplateUnknownArgument;
+  if (message.startsWith('no argument') || message.startsWith('field '))
+    return DiagnosticCode.TemplateUnknownArgument;
   if (message.startsWith('unknown template directive')) return DiagnosticCode.TemplateUnknownRoot;
-  if (message.startsWith('no value')) return DiagnosticCode.TemplateUnknownValue;
+  if (message.startsWith('no value') || message.startsWith('no type'))
+    return DiagnosticCode.TemplateUnknownValue;
+  if (message.startsWith('Cannot find type')) return DiagnosticCode.UndeclaredType;
   if (message.startsWith('var ')) return DiagnosticCode.TemplateUnknownVar;
   return DiagnosticCode.TemplateInvalid;
 }
@@ -268,13 +330,27 @@ function compileQueryEntries(ctx: Context): QueryParam[] {
   const entries =
     (ctx.directive.args['query'] as
       { key: string; value: string; skipEmpty?: boolean }[] | undefined) ?? [];
-  const node = ctx.directive.argNodes['query'];
-  return entries.map((entry) => ({
-    key: entry.key,
-    value: compileText(entry.value, 'query', node, `${ctx.directive.trace}.query`, ctx),
-    origin: 'entry',
-    skipEmpty: entry.skipEmpty === true,
-  }));
+  const list = ctx.directive.argNodes['query'];
+  return entries.map((entry, i) => {
+    // Point at the entry's own `value`, else at the whole list.
+    const item = list?.kind === Kind.LIST ? list.values[i] : undefined;
+    const valueNode =
+      item?.kind === Kind.OBJECT
+        ? item.fields.find((f) => f.name.value === 'value')?.value
+        : undefined;
+    return {
+      key: entry.key,
+      value: compileText(
+        entry.value,
+        'query',
+        valueNode ?? list,
+        `${ctx.directive.trace}.query`,
+        ctx,
+      ),
+      origin: 'entry',
+      skipEmpty: entry.skipEmpty === true,
+    };
+  });
 }
 
 function compileHeaders(ctx: Context): { key: string; value: TextPart[] }[] {
@@ -379,9 +455,9 @@ export function spanOfExpression(
   occurrence = 0,
 ): SourceSpan | undefined {
   if (!node?.loc) return undefined;
-  const raw = file.text.slice(node.loc.start, node.loc.end);
+  const raw = file.textOf(node).slice(node.loc.start, node.loc.end);
   let at = raw.indexOf(expression);
   for (let n = 0; n < occurrence && at >= 0; n++) at = raw.indexOf(expression, at + 1);
   if (at < 0) return file.spanOf(node);
-  return file.spanAt(node.loc.start + at, expression.length);
+  return file.spanWithin(node, node.loc.start + at, expression.length);
 }

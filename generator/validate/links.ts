@@ -33,15 +33,18 @@ export async function readLinks(
     )
       continue;
     const type = (link.args['type'] as string | undefined) ?? 'Config';
-    const src = link.args['src'];
-    if (typeof src !== 'string') continue;
-    const srcSpan = file.spanOf(link.argNodes['src']);
+    const written = link.node.arguments?.some((a) => a.name.value === 'src') === true;
+    // A `src` of the wrong type was reported already; a missing one is an empty one.
+    if (written && typeof link.args['src'] !== 'string') continue;
+    const src = typeof link.args['src'] === 'string' ? link.args['src'] : '';
+    const srcSpan = file.spanOf(link.argNodes['src'] ?? link.node);
 
     if (src.trim() === '') {
       bag.error(DiagnosticCode.InvalidArgument, 'Link src cannot be empty', srcSpan, link.trace);
       continue;
     }
-    if (type !== 'Jwks' && type !== 'Htpasswd') {
+    const remote = /^https?:\/\//i.test(src);
+    if (type !== 'Jwks' && type !== 'Htpasswd' && type !== 'Config') {
       bag.error(
         DiagnosticCode.UnsupportedLink,
         `@link(type: ${type}) is not supported by this version of tc-gen`,
@@ -50,9 +53,9 @@ export async function readLinks(
       );
       continue;
     }
-    if (/^https?:\/\//i.test(src)) {
-      // TODO: remote key sets need fetching at start-up and refreshing on rotation;
-      // until that lands, only files next to the config are accepted.
+    if (remote) {
+      // TODO: remote configs and key sets need fetching at start-up (and key sets refreshing
+      // on rotation); until that lands, only files next to the config are accepted.
       bag.error(
         DiagnosticCode.UnsupportedLink,
         `@link(src:) must be a file path in this version of tc-gen, got the URL '${src}'`,
@@ -61,6 +64,8 @@ export async function readLinks(
       );
       continue;
     }
+    // Linked configs were read and merged with the root config when it was loaded.
+    if (type === 'Config') continue;
 
     const id =
       typeof link.args['id'] === 'string'

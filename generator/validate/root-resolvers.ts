@@ -1,12 +1,18 @@
-import { getNamedType, isObjectType, type GraphQLNamedType, type GraphQLObjectType } from 'graphql';
+import {
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+} from 'graphql';
 
 import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
 import type { SourceFile } from '../load/source-file.ts';
 
 /**
- * Every field of a root type must produce its value: it has a resolver, or it
- * returns an object type whose fields (at some depth) have resolvers, so the
- * field itself can resolve to an empty object.
+ * Every field of a root type must produce its value (Tailcall's rule): it has a resolver, or
+ * it returns an object type every field of which produces its value in turn, so the field
+ * itself can resolve to an empty object. A type met again on the way counts as resolved.
  */
 export function checkRootResolvers(
   roots: readonly (GraphQLObjectType | null | undefined)[],
@@ -14,12 +20,12 @@ export function checkRootResolvers(
   file: SourceFile,
   bag: DiagnosticBag,
 ): void {
-  const leadsToResolvers = (type: GraphQLNamedType, seen: Set<string>): boolean => {
-    if (!isObjectType(type) || seen.has(type.name)) return false;
+  const resolvable = (type: GraphQLNamedType, seen: Set<string>): boolean => {
+    if (!isObjectType(type) && !isInterfaceType(type)) return false;
+    if (seen.has(type.name)) return true;
     seen.add(type.name);
-    return Object.values(type.getFields()).some(
-      (field) =>
-        hasResolver(type.name, field.name) || leadsToResolvers(getNamedType(field.type), seen),
+    return Object.values(type.getFields()).every(
+      (field) => hasResolver(type.name, field.name) || resolvable(getNamedType(field.type), seen),
     );
   };
 
@@ -27,13 +33,13 @@ export function checkRootResolvers(
     if (!root) continue;
     for (const field of Object.values(root.getFields())) {
       if (hasResolver(root.name, field.name)) continue;
-      if (leadsToResolvers(getNamedType(field.type), new Set())) continue;
+      if (resolvable(getNamedType(field.type), new Set())) continue;
       bag.error(
         DiagnosticCode.MissingResolver,
         'No resolver has been found in the schema',
         file.spanOf(field.astNode ?? undefined),
         `${root.name}.${field.name}`,
-        'add @http(...) to the field, or make it return a type whose fields have resolvers',
+        'add @http(...) to the field, or make it return a type whose fields all have resolvers',
       );
     }
   }

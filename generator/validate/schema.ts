@@ -1,17 +1,24 @@
 import {
   GraphQLError,
+  GraphQLSchema,
   Kind,
   buildASTSchema,
+  getNamedType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
   validateSchema,
   visit,
   type DocumentNode,
-  type GraphQLSchema,
+  type GraphQLNamedType,
   type TypeNode,
 } from 'graphql';
 
 import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
 import { GRAPHQL_DIRECTIVES } from '../load/directive-specs.ts';
 import type { SourceFile } from '../load/source-file.ts';
+import { normalizeTypes } from './normalize-types.ts';
 
 /** Scalars every Tailcall config may use without declaring them. */
 export const TAILCALL_SCALARS = [
@@ -41,26 +48,50 @@ function namedType(type: TypeNode): string {
   return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
 }
 
+export interface Schemas {
+  /** Every type of the config, as Tailcall reads it (see `normalizeTypes`): what is checked. */
+  schema: GraphQLSchema;
+  /** The types the root operation types reach: what clients see and the server serves. */
+  publicSchema: GraphQLSchema;
+  /** `Type.fieldVar0` → `Type.field`, for the fields made for union arguments. */
+  fieldOrigins: ReadonlyMap<string, string>;
+  /** Types referenced but not declared (they stand in as scalars so checking can go on). */
+  undeclaredTypes: ReadonlySet<string>;
+  /**
+   * Arguments of an undeclared type, reported only when no template check names the type
+   * already: call with the `Type.field.arg` coordinates reported that way.
+   */
+  reportUndeclaredArguments: (alreadyReported: ReadonlySet<string>) => void;
+}
+
+export interface SchemaOptions {
+  /** A linked config could not be loaded: types and roots it may declare are not reported missing. */
+  incomplete?: boolean;
+}
+
 /**
- * Checks that every referenced type is declared, then builds the public
- * schema (the SDL without tc-gen's directives, plus the built-in scalars
- * used). Returns undefined when the schema cannot be built.
+ * Checks the root operation types and that every referenced type is declared, then builds
+ * the schema of the config (directives removed, Tailcall's scalars added where used) and the
+ * public schema. Returns undefined when no schema can be built.
  */
-export function buildPublicSchema(
+export function buildSchemas(
   document: DocumentNode,
   file: SourceFile,
   bag: DiagnosticBag,
-): GraphQLSchema | undefined {
+  options: SchemaOptions = {},
+): Schemas | undefined {
   const declared = new Set<string>();
   for (const definition of document.definitions) {
     if ('name' in definition && definition.name && definition.kind !== Kind.DIRECTIVE_DEFINITION) {
       declared.add(definition.name.value);
     }
   }
+  const rooted = checkRootTypes(document, declared, file, bag, options);
 
   const usedBuiltins = new Set<string>();
   const undeclared = new Set<string>();
-  const reference = (type: TypeNode, trace: string) => {
+  const pendingArguments: { coordinate: string; report: () => void }[] = [];
+  const reference = (type: TypeNode, trace: string, argument = false) => {
     const name = namedType(type);
     if (declared.has(name) || GRAPHQL_SCALARS.has(name)) return;
     if ((TAILCALL_SCALARS as readonly string[]).includes(name)) {
@@ -68,15 +99,19 @@ export function buildPublicSchema(
       return;
     }
     undeclared.add(name);
-    bag.error(
-      DiagnosticCode.UndeclaredType,
-      `Undeclared type '${name}' was found`,
-      file.spanOf(type),
-      trace,
-    );
+    if (options.incomplete) return;
+    const report = () =>
+      bag.error(
+        DiagnosticCode.UndeclaredType,
+        `Undeclared type '${name}' was found`,
+        file.spanOf(type),
+        trace,
+      );
+    if (argument) pendingArguments.push({ coordinate: trace, report });
+    else report();
   };
 
-  for (const definition of document.definitions) {
+  for (const definition of rooted.definitions) {
     switch (definition.kind) {
       case Kind.OBJECT_TYPE_DEFINITION:
       case Kind.OBJECT_TYPE_EXTENSION:
@@ -86,7 +121,7 @@ export function buildPublicSchema(
           const trace = `${definition.name.value}.${field.name.value}`;
           reference(field.type, trace);
           for (const arg of field.arguments ?? [])
-            reference(arg.type, `${trace}.${arg.name.value}`);
+            reference(arg.type, `${trace}.${arg.name.value}`, true);
         }
         break;
       case Kind.INPUT_OBJECT_TYPE_DEFINITION:
@@ -102,57 +137,149 @@ export function buildPublicSchema(
         break;
     }
   }
-  const stripped = stripConfigDirectives(document);
+
+  const normalized = normalizeTypes(rooted);
+  const stripped = stripConfigDirectives(normalized.document);
   // Undeclared types stand in as scalars, so the rest of the config is still checked in this
   // run; the errors above keep the build from succeeding.
   const scalars = [...usedBuiltins, ...undeclared].map((name) => ({
     kind: Kind.SCALAR_TYPE_DEFINITION,
     name: { kind: Kind.NAME, value: name },
   })) as DocumentNode['definitions'];
-  const publicDocument: DocumentNode = {
+  const schemaDocument: DocumentNode = {
     ...stripped,
     definitions: [...stripped.definitions, ...scalars],
   };
 
   let schema: GraphQLSchema;
   try {
-    schema = buildASTSchema(publicDocument);
+    schema = buildASTSchema(schemaDocument);
   } catch (error) {
     reportSchemaError(error, file, bag);
     return undefined;
   }
-  const errors = validateSchema(schema);
+  // A missing query root was reported in Tailcall's words already.
+  const errors = validateSchema(schema).filter(
+    (e) => e.message !== 'Query root type must be provided.',
+  );
   for (const error of errors) reportSchemaError(error, file, bag);
   if (errors.length > 0) return undefined;
 
-  if (!schema.getQueryType()) {
-    const hasSchemaDefinition = document.definitions.some((d) => d.kind === Kind.SCHEMA_DEFINITION);
-    bag.error(
-      DiagnosticCode.MissingQueryRoot,
-      hasSchemaDefinition ? 'schema definition is missing query root' : 'Query type is not defined',
-      undefined,
-      'schema',
-    );
-    return undefined;
+  return {
+    schema,
+    publicSchema: reachableSchema(schema),
+    fieldOrigins: normalized.fieldOrigins,
+    undeclaredTypes: undeclared,
+    reportUndeclaredArguments: (alreadyReported) => {
+      for (const pending of pendingArguments) {
+        if (!alreadyReported.has(pending.coordinate)) pending.report();
+      }
+    },
+  };
+}
+
+/**
+ * Reports root operation types that are missing, in Tailcall's words, and returns the
+ * document without them so the rest can still be checked.
+ */
+function checkRootTypes(
+  document: DocumentNode,
+  declared: ReadonlySet<string>,
+  file: SourceFile,
+  bag: DiagnosticBag,
+  options: SchemaOptions,
+): DocumentNode {
+  const schemaDefinition = document.definitions.find((d) => d.kind === Kind.SCHEMA_DEFINITION);
+  if (!schemaDefinition) {
+    if (!declared.has('Query') && !options.incomplete) {
+      bag.error(DiagnosticCode.MissingQueryRoot, 'Query root is missing');
+    }
+    return document;
   }
 
-  return schema;
+  if (!schemaDefinition.operationTypes.some((o) => o.operation === 'query')) {
+    bag.error(
+      DiagnosticCode.MissingQueryRoot,
+      'schema definition is missing query root',
+      file.spanOf(schemaDefinition),
+    );
+  }
+  const operationTypes = schemaDefinition.operationTypes.filter((operation) => {
+    const name = operation.type.name.value;
+    if (declared.has(name)) return true;
+    if (options.incomplete) return false;
+    const kind = operation.operation.charAt(0).toUpperCase() + operation.operation.slice(1);
+    bag.error(
+      operation.operation === 'query'
+        ? DiagnosticCode.MissingQueryRoot
+        : DiagnosticCode.UndeclaredType,
+      `${kind} type is not defined`,
+      file.spanOf(operation.type),
+      name,
+    );
+    return false;
+  });
+  if (operationTypes.length === schemaDefinition.operationTypes.length) return document;
+
+  return {
+    ...document,
+    definitions: document.definitions.map((d) =>
+      d === schemaDefinition ? { ...schemaDefinition, operationTypes } : d,
+    ),
+  };
+}
+
+/**
+ * The schema restricted to what clients can reach from the root types: field, argument and
+ * input field types, union members, interfaces and their implementations. Tailcall serves
+ * no other type.
+ */
+function reachableSchema(schema: GraphQLSchema): GraphQLSchema {
+  const keep = new Set<string>();
+  const stack: GraphQLNamedType[] = [
+    schema.getQueryType(),
+    schema.getMutationType(),
+    schema.getSubscriptionType(),
+  ].filter((t): t is NonNullable<typeof t> => !!t);
+  while (stack.length > 0) {
+    const type = stack.pop() as GraphQLNamedType;
+    if (keep.has(type.name)) continue;
+    keep.add(type.name);
+    if (isObjectType(type) || isInterfaceType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        stack.push(getNamedType(field.type));
+        for (const arg of field.args) stack.push(getNamedType(arg.type));
+      }
+      stack.push(...type.getInterfaces());
+      if (isInterfaceType(type)) stack.push(...schema.getPossibleTypes(type));
+    } else if (isUnionType(type)) {
+      stack.push(...type.getTypes());
+    } else if (isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) stack.push(getNamedType(field.type));
+    }
+  }
+
+  const config = schema.toConfig();
+  if (config.types.every((t) => keep.has(t.name))) return schema;
+  return new GraphQLSchema({ ...config, types: config.types.filter((t) => keep.has(t.name)) });
 }
 
 /** Removes every directive that is not GraphQL's own. */
 export function stripConfigDirectives(document: DocumentNode): DocumentNode {
-  const stripped = visit(document, {
+  return visit(document, {
     Directive(node) {
       return GRAPHQL_DIRECTIVES.has(node.name.value) ? undefined : null;
     },
   });
-  // A schema definition that only carried settings and names the default
-  // roots adds nothing; keeping it would print a redundant `schema {}` block.
-  return stripped;
 }
 
 function reportSchemaError(error: unknown, file: SourceFile, bag: DiagnosticBag): void {
-  if (!(error instanceof GraphQLError)) throw error;
-  const node = error.nodes?.[0];
-  bag.error(DiagnosticCode.InvalidSchema, error.message, file.spanOf(node));
+  if (error instanceof GraphQLError) {
+    bag.error(DiagnosticCode.InvalidSchema, error.message, file.spanOf(error.nodes?.[0]));
+    return;
+  }
+  // The SDL checks of buildASTSchema throw one Error holding every message.
+  if (!(error instanceof Error)) throw error;
+  for (const message of error.message.split('\n\n'))
+    bag.error(DiagnosticCode.InvalidSchema, message);
 }

@@ -1,9 +1,31 @@
 import { isIP } from 'node:net';
 
+import { Kind, type ConstValueNode } from 'graphql';
+
 import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
 import type { DecodedDirective, JsonValue } from '../load/decode-directive.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import type { ServerSettings, UpstreamSettings } from '../model.ts';
+
+/** An HTTP header name (a token) and value (visible ASCII, spaces and tabs; no line breaks). */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** The AST of `arg.member[index].field` inside an object argument, for pointing at it. */
+function nodeAt(
+  node: ConstValueNode | undefined,
+  member: string,
+  index: number,
+  field?: string,
+): ConstValueNode | undefined {
+  const list =
+    node?.kind === Kind.OBJECT
+      ? node.fields.find((f) => f.name.value === member)?.value
+      : undefined;
+  const item = list?.kind === Kind.LIST ? list.values[index] : undefined;
+  if (field === undefined || item?.kind !== Kind.OBJECT) return item ?? node;
+  return item.fields.find((f) => f.name.value === field)?.value ?? item;
+}
 
 /** The last occurrence of a schema directive wins, as in Tailcall. */
 function last(directives: readonly DecodedDirective[], name: string): DecodedDirective | undefined {
@@ -28,15 +50,46 @@ export function readServerSettings(
     batchRequests: args['batchRequests'] === true,
     introspection: args['introspection'] !== false,
     headers: {
-      custom: ((headers['custom'] as { key: string; value: string }[] | undefined) ?? []).map((h) => ({
-        key: h.key.toLowerCase(),
-        value: h.value,
-      })),
+      custom: [],
       cacheControl: headers['cacheControl'] === true,
       setCookies: headers['setCookies'] === true,
-      experimental: ((headers['experimental'] as string[] | undefined) ?? []).map((h) => h.toLowerCase()),
+      experimental: [],
     },
   };
+
+  // Response headers are checked as Tailcall does, so the server cannot fail to send them.
+  const headersNode = server?.argNodes['headers'];
+  const custom = (headers['custom'] as { key: string; value: string }[] | undefined) ?? [];
+  const customs: { key: string; value: string }[] = [];
+  custom.forEach((header, i) => {
+    const entry = (member: string) => file.spanOf(nodeAt(headersNode, 'custom', i, member));
+    const problems: [string, ReturnType<typeof entry>][] = [];
+    if (!HEADER_NAME.test(header.key)) problems.push(['invalid HTTP header name', entry('key')]);
+    if (!HEADER_VALUE.test(header.value))
+      problems.push(['failed to parse header value', entry('value')]);
+    for (const [problem, span] of problems) {
+      bag.error(
+        DiagnosticCode.InvalidArgument,
+        `Parsing failed because of ${problem}`,
+        span,
+        'schema.@server.headers.custom',
+      );
+    }
+    if (problems.length === 0) customs.push({ key: header.key.toLowerCase(), value: header.value });
+  });
+  settings.headers.custom = customs;
+
+  const experimental = (headers['experimental'] as string[] | undefined) ?? [];
+  settings.headers.experimental = experimental.flatMap((name, i) => {
+    if (/^x-/i.test(name)) return [name.toLowerCase()];
+    bag.error(
+      DiagnosticCode.InvalidArgument,
+      `Experimental headers must start with 'x-' or 'X-'. Got: '${name}'`,
+      file.spanOf(nodeAt(headersNode, 'experimental', i)),
+      'schema.@server.headers.experimental',
+    );
+    return [];
+  });
 
   const hostname = args['hostname'];
   if (typeof hostname === 'string') {
@@ -124,7 +177,8 @@ export function readUpstreamSettings(
       );
     }
   }
-  const batch = args['batch'] as { delay?: number; maxSize?: number; headers?: string[] } | undefined;
+  const batch = args['batch'] as
+    { delay?: number; maxSize?: number; headers?: string[] } | undefined;
   if (batch) {
     settings.batch = {
       delay: batch.delay ?? 0,

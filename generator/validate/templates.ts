@@ -9,6 +9,7 @@ import {
   isInterfaceType,
   type GraphQLArgument,
   type GraphQLField,
+  type GraphQLInputField,
   type GraphQLInputType,
   type GraphQLNamedType,
 } from 'graphql';
@@ -27,11 +28,29 @@ export interface TemplateScope {
   isMutation: boolean;
   vars: ReadonlyMap<string, string>;
   allowedHeaders: readonly string[];
+  /** Types referenced but not declared (they stand in as scalars in the schema). */
+  undeclaredTypes?: ReadonlySet<string>;
+  /**
+   * Collects `Type.field.arg` of every argument whose undeclared type a template check
+   * reported, so the argument is not reported again as undeclared.
+   */
+  reportedUndeclaredArguments?: Set<string>;
 }
 
 /** A checked reference: what it reads, or the literal it stands for (vars are known at build time). */
 export type CheckedRef =
-  { ref: ValueRef } | { literal: string } | { wholeRoot: 'args' | 'value' | 'vars' };
+  | { ref: ValueRef }
+  | { literal: string; warning?: string }
+  | { wholeRoot: 'args' | 'value' | 'vars' };
+
+/**
+ * A mistake, in Tailcall's words. `argument` is the argument a query-parameter template
+ * names, which Tailcall adds to the trace there.
+ */
+export interface TemplateError {
+  error: string;
+  argument?: string;
+}
 
 /**
  * Checks one `{{...}}` path against the field it belongs to. Returns the
@@ -41,7 +60,7 @@ export function checkReference(
   path: readonly string[],
   scope: TemplateScope,
   position: TemplatePosition,
-): CheckedRef | { error: string } {
+): CheckedRef | TemplateError {
   const [root, ...rest] = path;
   if (root === undefined || !isTemplateRoot(root))
     return { error: `unknown template directive '${root ?? ''}'` };
@@ -55,7 +74,7 @@ export function checkReference(
 
   switch (root) {
     case 'args':
-      return checkArgs(rest, scope, position);
+      return position === 'query' ? checkQueryArgs(rest, scope) : checkArgs(rest, scope, position);
     case 'value':
       return checkValue(rest, scope, position);
     case 'vars': {
@@ -66,9 +85,11 @@ export function checkReference(
     }
     case 'headers': {
       const name = rest.join('.').toLowerCase();
+      // Only allowed headers reach templates; Tailcall reads any other as empty text.
       if (!scope.allowedHeaders.includes(name)) {
         return {
-          error: `header '${name}' is not in @upstream(allowedHeaders); templates only see allowed request headers`,
+          literal: '',
+          warning: `header '${name}' is not in @upstream(allowedHeaders), so it reads as empty text`,
         };
       }
       return { ref: { root: 'headers', name } };
@@ -82,7 +103,7 @@ function checkArgs(
   path: readonly string[],
   scope: TemplateScope,
   position: TemplatePosition,
-): CheckedRef | { error: string } {
+): CheckedRef | TemplateError {
   const [name, ...deeper] = path as [string, ...string[]];
   const arg: GraphQLArgument | undefined = scope.field.args.find((a) => a.name === name);
   if (!arg) return { error: `no argument '${name}' found` };
@@ -108,29 +129,64 @@ function checkArgs(
   return { ref: { root: 'args', path } };
 }
 
+/**
+ * Tailcall's rules for an argument in a query parameter: nullable and list arguments are
+ * fine, a path into an input type is followed field by field, and it must end on a scalar.
+ */
+function checkQueryArgs(path: readonly string[], scope: TemplateScope): CheckedRef | TemplateError {
+  const [name, ...deeper] = path as [string, ...string[]];
+  const fail = (error: string): TemplateError => ({ error, argument: name });
+  const arg: GraphQLArgument | undefined = scope.field.args.find((a) => a.name === name);
+  if (!arg) return fail(`no argument '${name}' found`);
+
+  const undeclared = (typeName: string): TemplateError | undefined => {
+    if (!scope.undeclaredTypes?.has(typeName)) return undefined;
+    scope.reportedUndeclaredArguments?.add(`${scope.parentType.name}.${scope.field.name}.${name}`);
+    return fail(`Cannot find type ${typeName} in the config`);
+  };
+
+  let named: GraphQLNamedType = getNamedType(arg.type);
+  for (const segment of deeper) {
+    const missing = undeclared(named.name);
+    if (missing) return missing;
+    const field: GraphQLInputField | undefined = isInputObjectType(named)
+      ? named.getFields()[segment]
+      : undefined;
+    if (!field) return fail(`field ${segment} not found`);
+    named = getNamedType(field.type);
+  }
+  const missing = undeclared(named.name);
+  if (missing) return missing;
+  if (!isLeafType(named)) return fail(`value '${named.name}' is not of a scalar type`);
+
+  return { ref: { root: 'args', path } };
+}
+
+/**
+ * `{{.value.a.b}}` follows the fields of the parent type. In a URL every step must be
+ * non-null; in a URL or a query parameter it must end on a scalar.
+ */
 function checkValue(
   path: readonly string[],
   scope: TemplateScope,
   position: TemplatePosition,
-): CheckedRef | { error: string } {
-  const joined = path.join('.');
-  if (scope.isRootType) return { error: `no value '${joined}' found` };
+): CheckedRef | TemplateError {
+  // A root field has no parent value.
+  if (scope.isRootType) return { error: `no value '${path[0] ?? ''}' found` };
 
   let current: GraphQLNamedType = scope.parentType;
-  let nonNull = true;
-  for (const segment of path) {
+  for (const [i, segment] of path.entries()) {
     if (!isObjectType(current) && !isInterfaceType(current))
-      return { error: `no value '${joined}' found` };
+      return { error: `no type '${path.join('.')}' found` };
     const field: GraphQLField<unknown, unknown> | undefined = current.getFields()[segment];
-    if (!field) return { error: `no value '${joined}' found` };
-    nonNull = isNonNullType(field.type);
+    if (!field) return { error: `no value '${path.slice(0, i + 1).join('.')}' found` };
+    if (position === 'url' && !isNonNullType(field.type))
+      return { error: `value '${segment}' is a nullable type` };
     current = getNamedType(field.type);
+    const last = i === path.length - 1;
+    if (last && (position === 'url' || position === 'query') && !isLeafType(current))
+      return { error: `value '${segment}' is not of a scalar type` };
   }
-
-  if (position === 'url' || position === 'query') {
-    if (!isLeafType(current)) return { error: `value '${joined}' is not of a scalar type` };
-  }
-  if (position === 'url' && !nonNull) return { error: `value '${joined}' is a nullable type` };
 
   return { ref: { root: 'value', path } };
 }
