@@ -52,6 +52,19 @@ export interface ResponseHeaderSettings {
   setCookies: boolean;
   /** Upstream response headers (names lower-cased, all `x-`) copied to the response. */
   experimental: readonly string[];
+  /** `cors`, as written (checked with Tailcall's rules). */
+  cors?: CorsSettings;
+}
+
+export interface CorsSettings {
+  allowCredentials?: boolean;
+  allowHeaders?: string[];
+  allowMethods?: string[];
+  allowOrigins?: string[];
+  allowPrivateNetwork?: boolean;
+  exposeHeaders?: string[];
+  maxAge?: number;
+  vary?: string[];
 }
 
 /** `@upstream(batch:)`: the data loader behind `@http(batchKey:)`. */

@@ -57,9 +57,27 @@ describe('diagnostics', () => {
     assert.deepEqual(
       result.diagnostics.map((d) => [d.span?.file, d.span?.line, d.span?.column, d.code, d.trace]),
       [
-        ['fixtures/three-mistakes/config.graphql', 6, 44, 'TCG_TEMPLATE_UNKNOWN_ARG', 'Query.user.@http.path'],
-        ['fixtures/three-mistakes/config.graphql', 7, 39, 'TCG_UNKNOWN_ARGUMENT', 'Query.posts.@http.methd'],
-        ['fixtures/three-mistakes/config.graphql', 8, 41, 'TCG_PROTECTED_NO_PROVIDER', 'Query.secret.@protected'],
+        [
+          'fixtures/three-mistakes/config.graphql',
+          6,
+          44,
+          'TCG_TEMPLATE_UNKNOWN_ARG',
+          'Query.user.@http.path',
+        ],
+        [
+          'fixtures/three-mistakes/config.graphql',
+          7,
+          39,
+          'TCG_UNKNOWN_ARGUMENT',
+          'Query.posts.@http.methd',
+        ],
+        [
+          'fixtures/three-mistakes/config.graphql',
+          8,
+          41,
+          'TCG_PROTECTED_NO_PROVIDER',
+          'Query.secret.@protected',
+        ],
       ],
     );
     assert.equal(result.files, undefined);
@@ -82,7 +100,8 @@ describe('diagnostics', () => {
   });
 
   it("reports template mistakes with Tailcall's messages", async () => {
-    const lines = await report(`schema @server(vars: [{key: "v", value: "1"}]) @upstream(baseURL: "http://127.0.0.1:1") { query: Query }
+    const lines =
+      await report(`schema @server(vars: [{key: "v", value: "1"}]) @upstream(baseURL: "http://127.0.0.1:1") { query: Query }
 type Query {
   a(id: Int): T @http(path: "/a/{{.args.id}}")
   b(ids: [Int!]!): T @http(path: "/b/{{.args.ids}}")
@@ -125,11 +144,26 @@ type User { id: Int! }
       },
     );
     assert.equal(lines.length, 5, lines.join('\n'));
-    assert.equal(lines[0], '3:37 TCG_FILE_UNREADABLE Failed to read file: missing.json: No such file or directory [at schema.@link.0]');
-    assert.equal(lines[1], '4:37 TCG_INVALID_JWKS JWKS file bad.json: missing field `keys` [at schema.@link.1]');
-    assert.match(lines[2] ?? '', /^5:37 TCG_INVALID_JWKS JWKS file enc.json has no usable signing key: .+ \[at schema\.@link\.2\]$/);
-    assert.equal(lines[3], '9:47 TCG_UNKNOWN_PROVIDER Auth provider nope not found [at Query.user.@protected]');
-    assert.equal(lines[4], '10:3 TCG_MISSING_RESOLVER No resolver has been found in the schema [at Query.orphan]');
+    assert.equal(
+      lines[0],
+      '3:37 TCG_FILE_UNREADABLE Failed to read file: missing.json: No such file or directory [at schema.@link.0]',
+    );
+    assert.equal(
+      lines[1],
+      '4:37 TCG_INVALID_JWKS JWKS file bad.json: missing field `keys` [at schema.@link.1]',
+    );
+    assert.match(
+      lines[2] ?? '',
+      /^5:37 TCG_INVALID_JWKS JWKS file enc.json has no usable signing key: .+ \[at schema\.@link\.2\]$/,
+    );
+    assert.equal(
+      lines[3],
+      '9:47 TCG_UNKNOWN_PROVIDER Auth provider nope not found [at Query.user.@protected]',
+    );
+    assert.equal(
+      lines[4],
+      '10:3 TCG_MISSING_RESOLVER No resolver has been found in the schema [at Query.orphan]',
+    );
   });
 
   it('reports unknown directives and arguments, bad values and undeclared types', async () => {
@@ -166,7 +200,9 @@ type Query {
       '3:1 TCG_SYNTAX  --> 3:1\n  |\n3 | }\n  | ^---\n  |\n  = expected name',
     ]);
 
-    const dir = await scratch({ 'config.graphql': 'type Query {\n\ta: String @http(path: "/a"\n\t}\n' });
+    const dir = await scratch({
+      'config.graphql': 'type Query {\n\ta: String @http(path: "/a"\n\t}\n',
+    });
     const result = await analyze(path.join(dir, 'config.graphql'), dir);
     const [syntax] = result.diagnostics;
     assert.ok(syntax && result.file);
@@ -210,7 +246,8 @@ type Query {
   });
 
   it('refuses client settings that would break every upstream call', async () => {
-    const lines = await report(`schema @upstream(baseURL: "http://127.0.0.1:1", timeout: 0, connectTimeout: 5000000, userAgent: "a\\r\\nX-Evil: 1") { query: Query }
+    const lines =
+      await report(`schema @upstream(baseURL: "http://127.0.0.1:1", timeout: 0, connectTimeout: 5000000, userAgent: "a\\r\\nX-Evil: 1") { query: Query }
 type Query { a: String @http(path: "/a") }
 `);
     assert.deepEqual(lines, [
@@ -221,7 +258,9 @@ type Query { a: String @http(path: "/a") }
   });
 
   it('points at each occurrence of a repeated template mistake, and counts columns without a BOM', async () => {
-    const lines = await report('\uFEFFtype Query { h(n: Int): String @http(url: "http://127.0.0.1:1/h/{{.args.n}}/{{.args.n}}") }\n');
+    const lines = await report(
+      '\uFEFFtype Query { h(n: Int): String @http(url: "http://127.0.0.1:1/h/{{.args.n}}/{{.args.n}}") }\n',
+    );
     assert.deepEqual(lines, [
       "1:65 TCG_TEMPLATE_INVALID argument 'n' is a nullable type [at Query.h.@http.path]",
       "1:77 TCG_TEMPLATE_INVALID argument 'n' is a nullable type [at Query.h.@http.path]",
@@ -256,12 +295,18 @@ type Query { a: String @http(url: "http://127.0.0.1:1/a") @protected }
     assert.ok(result.files, 'a warning does not stop the build');
     assert.deepEqual(
       result.diagnostics.map((d) => `${d.severity} ${d.code} ${d.message}`),
-      ['warning TCG_JWKS_PRIVATE_KEY a key of jwks.json carries private members (d, p, q, dp, dq, qi); only its public part is compiled in'],
+      [
+        'warning TCG_JWKS_PRIVATE_KEY a key of jwks.json carries private members (d, p, q, dp, dq, qi); only its public part is compiled in',
+      ],
     );
     const auth = result.files.get('src/auth.ts') ?? '';
     assert.match(auth, new RegExp(`n: '${jwk.n}'`));
     for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) {
-      assert.doesNotMatch(auth, new RegExp(`\\b${member}: '`), `private member ${member} is compiled in`);
+      assert.doesNotMatch(
+        auth,
+        new RegExp(`\\b${member}: '`),
+        `private member ${member} is compiled in`,
+      );
     }
   });
 });
@@ -337,7 +382,8 @@ type U { id: Int }
   });
 
   it('reports missing root types, empty link sources and duplicated ids', async () => {
-    const lines = await report(`schema @link(type: Jwks) @link(id: "a", src: "x.json", type: Jwks) @link(id: "a", src: "", type: Htpasswd) {
+    const lines =
+      await report(`schema @link(type: Jwks) @link(id: "a", src: "x.json", type: Jwks) @link(id: "a", src: "", type: Htpasswd) {
   query: Queries
   mutation: Mutations
 }
@@ -355,13 +401,15 @@ type U { id: Int }
     assert.deepEqual(await report('schema { mutation: Mutation }\ntype Mutation { id: Int! }\n'), [
       '1:1 TCG_MISSING_QUERY_ROOT schema definition is missing query root',
     ]);
-    assert.deepEqual(await report('type Mutation { id: Int @http(url: "http://127.0.0.1:1/a") }\n'), [
-      '- TCG_MISSING_QUERY_ROOT Query root is missing',
-    ]);
+    assert.deepEqual(
+      await report('type Mutation { id: Int @http(url: "http://127.0.0.1:1/a") }\n'),
+      ['- TCG_MISSING_QUERY_ROOT Query root is missing'],
+    );
   });
 
   it('refuses response headers the server could not send', async () => {
-    const lines = await report(`schema @server(headers: {custom: [{key: "a b", value: "ok"}, {key: "x-ok", value: "a \\n b"}], experimental: ["x-fine", "tailcall"]}) {
+    const lines =
+      await report(`schema @server(headers: {custom: [{key: "a b", value: "ok"}, {key: "x-ok", value: "a \\n b"}], experimental: ["x-fine", "tailcall"]}) {
   query: Query
 }
 type Query { a: Int @http(url: "http://127.0.0.1:1/a") }
@@ -438,7 +486,10 @@ type Query {
   find(u: U!, f: Filter): U @http(url: "http://127.0.0.1:1/find")
 }
 `);
-    const query = schema.slice(schema.indexOf('type Query'), schema.indexOf('}', schema.indexOf('type Query')) + 1);
+    const query = schema.slice(
+      schema.indexOf('type Query'),
+      schema.indexOf('}', schema.indexOf('type Query')) + 1,
+    );
     assert.equal(
       query,
       `type Query {
@@ -522,11 +573,22 @@ type User { id: Int! name: String }
     ]);
 
     // `User` may be declared in the missing file: it is not reported as undeclared.
-    const missing = await report(`schema @link(src: "missing.graphql", type: Config) { query: Query }
+    const missing =
+      await report(`schema @link(src: "missing.graphql", type: Config) { query: Query }
 type Query { user: User @http(url: "http://127.0.0.1:1/user") }
 `);
     assert.deepEqual(missing, [
       '1:19 TCG_FILE_UNREADABLE Failed to read file: missing.graphql: No such file or directory [at schema.@link.0]',
+    ]);
+  });
+
+  it("refuses CORS credentials combined with a wildcard, in Tailcall's words", async () => {
+    const lines =
+      await report(`schema @server(headers: {cors: {allowCredentials: true, allowOrigins: ["*"], allowMethods: [POST]}}) { query: Query }
+type Query { a: Int @http(url: "http://127.0.0.1:1/a") }
+`);
+    assert.deepEqual(lines, [
+      '1:32 TCG_INVALID_ARGUMENT Invalid CORS configuration: Cannot combine `Access-Control-Allow-Credentials: true` with `Access-Control-Allow-Origin: *` [at schema.@server.headers.cors]',
     ]);
   });
 });

@@ -138,4 +138,29 @@ describe('server features of a generated server', () => {
       /^\{"data":null,"errors":\[\{"message":"Cannot query field \\"nope\\" on type \\"Query\\"\./,
     );
   });
+
+  it('answers CORS preflights and echoes only a listed origin', async () => {
+    const preflight = await fetch(`${server.url}/api/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(preflight.status, 200);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://app.example');
+    assert.equal(preflight.headers.get('access-control-allow-methods'), 'POST, OPTIONS');
+    assert.equal(preflight.headers.get('access-control-allow-headers'), 'Content-Type');
+    assert.equal(preflight.headers.get('access-control-max-age'), '60');
+
+    const listed = await fetch(`${server.url}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://app.example' },
+      body: JSON.stringify({ query: '{ cached }' }),
+    });
+    assert.equal(listed.headers.get('access-control-allow-origin'), 'https://app.example');
+    const other = await fetch(`${server.url}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify({ query: '{ cached }' }),
+    });
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+  });
 });

@@ -1,17 +1,24 @@
 import { isIP } from 'node:net';
 
+import { corsProblem } from '@tc-gen/runtime';
 import { Kind, type ConstValueNode } from 'graphql';
 
 import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
 import type { DecodedDirective, JsonValue } from '../load/decode-directive.ts';
 import type { SourceFile } from '../load/source-file.ts';
-import type { ServerSettings, UpstreamSettings } from '../model.ts';
+import type { CorsSettings, ServerSettings, UpstreamSettings } from '../model.ts';
 
 /** An HTTP header name (a token) and value (visible ASCII, spaces and tabs; no line breaks). */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** The AST of `arg.member[index].field` inside an object argument, for pointing at it. */
+/** The value of one member of an object literal, or the literal itself. */
+function memberNode(node: ConstValueNode | undefined, member: string): ConstValueNode | undefined {
+  if (node?.kind !== Kind.OBJECT) return node;
+  return node.fields.find((f) => f.name.value === member)?.value ?? node;
+}
+
 function nodeAt(
   node: ConstValueNode | undefined,
   member: string,
@@ -90,6 +97,20 @@ export function readServerSettings(
     );
     return [];
   });
+
+  const cors = headers['cors'] as CorsSettings | undefined;
+  if (cors) {
+    // The very check the runtime package exports, so build and run time agree.
+    const problem = corsProblem(cors);
+    if (problem)
+      bag.error(
+        DiagnosticCode.InvalidArgument,
+        problem,
+        file.spanOf(memberNode(headersNode, 'cors')),
+        'schema.@server.headers.cors',
+      );
+    else settings.headers.cors = cors;
+  }
 
   const hostname = args['hostname'];
   if (typeof hostname === 'string') {
