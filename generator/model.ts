@@ -97,7 +97,17 @@ export interface UpstreamSettings {
 }
 
 export type AuthLink =
-  | { kind: 'Jwks'; id: string; src: string; jwks: { keys: Record<string, JsonValue>[] } }
+  | {
+      kind: 'Jwks';
+      id: string;
+      src: string;
+      /** The key set, read at build time from a file; absent for a URL fetched at start-up. */
+      jwks?: { keys: Record<string, JsonValue>[] };
+      /** `@link(issuer:)` (tc-gen's extension): the `iss` tokens must carry. */
+      issuer?: string;
+      /** `@link(audience:)` (tc-gen's extension): tokens must name one of these in `aud`. */
+      audience?: readonly string[];
+    }
   | { kind: 'Htpasswd'; id: string; src: string; htpasswd: string };
 
 export function directivesOf(

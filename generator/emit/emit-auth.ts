@@ -16,11 +16,34 @@ export function emitAuth(plan: Plan): string {
     const name = `${link.kind === 'Jwks' ? 'keySet' : 'htpasswd'}${index + 1}`;
     if (link.kind === 'Jwks') {
       imports.add('JwksProvider');
-      lines.push(
-        `/** Public keys of provider \`${lineText(link.id)}\`, from ${lineText(link.src)}. */`,
-      );
-      lines.push(`const ${name} = ${JSON.stringify(link.jwks, null, 2)};`, '');
-      providers.push(`await JwksProvider.fromKeySet(${JSON.stringify(link.id)}, ${name})`);
+      const claims = [
+        ...(link.issuer === undefined ? [] : [`issuer: ${JSON.stringify(link.issuer)}`]),
+        ...(link.audience === undefined ? [] : [`audience: ${JSON.stringify(link.audience)}`]),
+      ];
+      const options = claims.length > 0 ? `, { ${claims.join(', ')} }` : '';
+      if (link.jwks) {
+        lines.push(
+          `/** Public keys of provider \`${lineText(link.id)}\`, from ${lineText(link.src)}. */`,
+        );
+        lines.push(`const ${name} = ${JSON.stringify(link.jwks, null, 2)};`, '');
+        providers.push(
+          `await JwksProvider.fromKeySet(${JSON.stringify(link.id)}, ${name}${options})`,
+        );
+      } else {
+        const variable = jwksUrlVariable(link.id);
+        lines.push(
+          `/** Key set URL of provider \`${lineText(link.id)}\`; ${variable} overrides it. */`,
+          `const ${name}Url = process.env[${JSON.stringify(variable)}] || ${JSON.stringify(link.src)};`,
+          '',
+        );
+        // Fetched before the server listens (no usable set, no server), refreshed in the
+        // background, and re-fetched once when a token names a key the set does not have.
+        imports.add('remoteKeySetTimings');
+        const remote = ['...remoteKeySetTimings()', ...claims].join(', ');
+        providers.push(
+          `await JwksProvider.fromUrl(${JSON.stringify(link.id)}, ${name}Url, { ${remote} })`,
+        );
+      }
     } else {
       imports.add('HtpasswdProvider');
       lines.push(`/** Users of provider \`${lineText(link.id)}\`, from ${lineText(link.src)}. */`);
@@ -57,4 +80,9 @@ export function emitAuth(plan: Plan): string {
     '};',
     '',
   ].join('\n');
+}
+
+/** The environment variable that overrides a remote key set's URL: `TC_JWKS_URL_<ID>`. */
+export function jwksUrlVariable(id: string): string {
+  return `TC_JWKS_URL_${id.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
 }

@@ -1,5 +1,6 @@
 import { TC_GEN_VERSION } from '../version.ts';
 import type { Plan } from '../plan/plan.ts';
+import { jwksUrlVariable } from './emit-auth.ts';
 import { fillTemplate } from './templates.ts';
 import { VENDOR_DIR } from './vendor-runtime.ts';
 
@@ -76,6 +77,19 @@ export function emitReadme(plan: Plan): string {
   env.push(
     `| \`TC_UPSTREAM_PROXY\` | HTTP proxy for every upstream call | ${plan.upstream.proxyUrl ? `\`${plan.upstream.proxyUrl}\`` : '(none)'} |`,
   );
+  if (plan.authLinks.some((link) => link.kind === 'Jwks' && !link.jwks)) {
+    env.push('| `TC_JWKS_REFRESH_MS` | background refresh of remote key sets | `600000` |');
+    env.push(
+      '| `TC_JWKS_COOLDOWN_MS` | least time between fetches caused by unknown `kid`s | `30000` |',
+    );
+  }
+  for (const link of plan.authLinks) {
+    if (link.kind === 'Jwks' && !link.jwks) {
+      env.push(
+        `| \`${jwksUrlVariable(link.id)}\` | key set URL of provider \`${link.id}\` | \`${link.src}\` |`,
+      );
+    }
+  }
   const envRefs = new Set<string>();
   for (const resolver of plan.resolvers) {
     for (const match of JSON.stringify(resolver).matchAll(/"root":"env","name":"([^"]+)"/g))

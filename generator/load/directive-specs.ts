@@ -202,6 +202,9 @@ const link: DirectiveSpec = {
     headers: later(listOf(keyValue)),
     meta: later(json),
     proto_paths: later(listOf(string)),
+    // tc-gen's extension: claims a Jwks provider checks besides the signature and `exp`.
+    issuer: { type: string },
+    audience: { type: listOf(string) },
   },
 };
 

@@ -53,16 +53,30 @@ export async function readLinks(
       );
       continue;
     }
-    if (remote) {
-      // TODO: remote configs and key sets need fetching at start-up (and key sets refreshing
-      // on rotation); until that lands, only files next to the config are accepted.
+    if (remote && type !== 'Jwks') {
+      // TODO: remote configs and htpasswd files would be fetched at build time, which makes a
+      // build depend on the network; only key sets (fetched by the server) take a URL for now.
       bag.error(
         DiagnosticCode.UnsupportedLink,
-        `@link(src:) must be a file path in this version of tc-gen, got the URL '${src}'`,
+        `@link(type: ${type}, src:) must be a file path in this version of tc-gen, got the URL '${src}'`,
         srcSpan,
         link.trace,
       );
       continue;
+    }
+    const claims = {
+      ...(typeof link.args['issuer'] === 'string' ? { issuer: link.args['issuer'] } : {}),
+      ...(Array.isArray(link.args['audience'])
+        ? { audience: link.args['audience'] as string[] }
+        : {}),
+    };
+    if (type !== 'Jwks' && Object.keys(claims).length > 0) {
+      bag.error(
+        DiagnosticCode.InvalidArgument,
+        'issuer and audience apply to Jwks links only',
+        file.spanOf(link.argNodes['issuer'] ?? link.argNodes['audience']),
+        link.trace,
+      );
     }
     // Linked configs were read and merged with the root config when it was loaded.
     if (type === 'Config') continue;
@@ -72,6 +86,12 @@ export async function readLinks(
         ? link.args['id']
         : `${type.toLowerCase()}-${counters[type]}`;
     counters[type]++;
+
+    if (remote) {
+      // Fetched by the server at start-up and kept fresh there; the build stays offline.
+      authLinks.push({ kind: 'Jwks', id, src, ...claims });
+      continue;
+    }
 
     const absolute = path.resolve(path.dirname(file.path), src);
     let text: string;
@@ -127,6 +147,7 @@ export async function readLinks(
       id,
       src,
       jwks: publicKeySet(jwks, src, srcSpan, link.trace, bag),
+      ...claims,
     });
   }
 

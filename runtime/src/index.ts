@@ -62,3 +62,4 @@ export {
   type RefreshTrigger,
   type RemoteKeySetOptions,
 } from './auth/remote-key-set.js';
+export { remoteKeySetTimings } from './auth/remote-key-set-env.js';

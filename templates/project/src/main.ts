@@ -15,7 +15,11 @@ if (!levels.includes(level)) {
   process.exit(1);
 }
 
-const app = await buildServer({ logger: { level } });
+// A server that cannot start (a key set it cannot fetch, say) says why in one line and exits.
+const app = await buildServer({ logger: { level } }).catch((error: unknown) => {
+  console.error(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
