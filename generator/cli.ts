@@ -7,11 +7,19 @@ import { audit, formatAudit, matchesPattern } from './audit.ts';
 import { analyze, build } from './compiler.ts';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.ts';
 import type { SourceFile } from './load/source-file.ts';
+import type { Plan } from './plan/plan.ts';
 import { TC_GEN_VERSION } from './version.ts';
 import { OutputError } from './write-output.ts';
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Analyzes a config and prints its diagnostics; the plan when it has no errors. */
+async function planOf(config: string): Promise<Plan | undefined> {
+  const result = await analyze(config);
+  printDiagnostics(result.diagnostics, result.file);
+  return result.plan;
 }
 
 /** yargs' wording of the common mistakes, said the way the rest of tc-gen speaks. */
@@ -104,14 +112,13 @@ export async function main(argv: readonly string[]): Promise<number> {
             })
             .example('$0 check config.graphql', 'list every mistake in config.graphql'),
         async (args) => {
-          const result = await analyze(args.config);
-          printDiagnostics(result.diagnostics, result.file);
-          if (!result.plan) {
+          const plan = await planOf(args.config);
+          if (!plan) {
             exitCode = ExitCode.ConfigErrors;
             return;
           }
           process.stdout.write(
-            `tc-gen: ${args.config} is valid (${plural(result.plan.resolvers.length, 'resolver')})\n`,
+            `tc-gen: ${args.config} is valid (${plural(plan.resolvers.length, 'resolver')})\n`,
           );
         },
       )
@@ -140,13 +147,12 @@ export async function main(argv: readonly string[]): Promise<number> {
               'fail CI when a User field is public',
             ),
         async (args) => {
-          const result = await analyze(args.config);
-          printDiagnostics(result.diagnostics, result.file);
-          if (!result.plan) {
+          const plan = await planOf(args.config);
+          if (!plan) {
             exitCode = ExitCode.ConfigErrors;
             return;
           }
-          const report = audit(result.plan);
+          const report = audit(plan);
           process.stdout.write(
             args.json ? `${JSON.stringify(report, null, 2)}\n` : formatAudit(report),
           );

@@ -1,28 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
 
 import { audit } from '../generator/audit.ts';
 import { analyze } from '../generator/compiler.ts';
+import { tcGen } from './helpers/cli.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const run = promisify(execFile);
-
-async function tcGen(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [path.join(root, 'bin/tc-gen.js'), ...args],
-      { cwd: root },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('tc-gen audit', () => {
   it('prints the docs example: the user is protected through its output type, its fields by their type', async () => {

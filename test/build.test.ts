@@ -1,35 +1,19 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
 
 import { build } from '../generator/compiler.ts';
 import { TC_GEN_VERSION } from '../generator/version.ts';
+import { tcGen } from './helpers/cli.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const docsConfig = path.join(root, 'fixtures/jwt-docs/config.graphql');
-const run = promisify(execFile);
 
 async function scratch(): Promise<string> {
   await mkdir(path.join(root, '.work'), { recursive: true });
   return mkdtemp(path.join(root, '.work', 'build-'));
-}
-
-async function tcGen(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [path.join(root, 'bin/tc-gen.js'), ...args],
-      { cwd: root },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
 }
 
 describe('tc-gen build', () => {

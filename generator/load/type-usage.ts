@@ -72,7 +72,11 @@ export interface UsageOptions {
  * Which types are used as inputs and which as outputs. Union members count as outputs when
  * the union does.
  */
-export function typeUsage(document: DocumentNode, options: UsageOptions = {}): TypeUsage {
+/** The object, input and interface definitions of a document, and its unions, by name. */
+export function typeDefinitions(document: DocumentNode): {
+  objects: Map<string, ObjectLike>;
+  unions: Map<string, UnionTypeDefinitionNode>;
+} {
   const objects = new Map<string, ObjectLike>();
   const unions = new Map<string, UnionTypeDefinitionNode>();
   for (const definition of document.definitions) {
@@ -86,6 +90,11 @@ export function typeUsage(document: DocumentNode, options: UsageOptions = {}): T
       unions.set(definition.name.value, definition);
     }
   }
+  return { objects, unions };
+}
+
+export function typeUsage(document: DocumentNode, options: UsageOptions = {}): TypeUsage {
+  const { objects, unions } = typeDefinitions(document);
 
   const implementers = new Map<string, string[]>();
   if (options.implementations) {

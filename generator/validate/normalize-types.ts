@@ -27,7 +27,7 @@ import {
   type UnionTypeDefinitionNode,
 } from 'graphql';
 
-import { namedTypeOf, typeUsage, type ObjectLike } from '../load/type-usage.ts';
+import { namedTypeOf, typeDefinitions, typeUsage, type ObjectLike } from '../load/type-usage.ts';
 
 export interface NormalizedTypes {
   document: DocumentNode;
@@ -42,21 +42,11 @@ interface Variant {
 }
 
 export function normalizeTypes(document: DocumentNode): NormalizedTypes {
-  const objects = new Map<string, ObjectLike>();
-  const unions = new Map<string, UnionTypeDefinitionNode>();
+  const { objects, unions } = typeDefinitions(document);
   const declared = new Set<string>();
   for (const definition of document.definitions) {
     if ('name' in definition && definition.name && definition.kind !== Kind.DIRECTIVE_DEFINITION)
       declared.add(definition.name.value);
-    if (
-      definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
-      definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION ||
-      definition.kind === Kind.INTERFACE_TYPE_DEFINITION
-    ) {
-      objects.set(definition.name.value, definition);
-    } else if (definition.kind === Kind.UNION_TYPE_DEFINITION) {
-      unions.set(definition.name.value, definition);
-    }
   }
 
   const { inputs, outputs } = usage(document, objects);
