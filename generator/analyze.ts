@@ -8,7 +8,8 @@ import { loadConfig } from './load/load-config.ts';
 import type { SourceFile } from './load/source-file.ts';
 import { directivesOf, type DirectiveIndex } from './model.ts';
 import { ResolverNames } from './naming.ts';
-import type { HttpResolverPlan, Plan } from './plan/plan.ts';
+import type { ExprResolverPlan, HttpResolverPlan, Plan } from './plan/plan.ts';
+import { compileExpr } from './validate/expr.ts';
 import { compileHttp } from './validate/http.ts';
 import { indexDirectives } from './validate/index-directives.ts';
 import { readLinks } from './validate/links.ts';
@@ -60,6 +61,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
 
   const resolvers: HttpResolverPlan[] = [];
   const names = new ResolverNames();
+  const exprResolvers: ExprResolverPlan[] = [];
   const reportedUndeclaredArguments = new Set<string>();
   const roots = [schema.getQueryType(), schema.getMutationType()];
   for (const type of Object.values(schema.getTypeMap())) {
@@ -77,7 +79,20 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
           second.trace,
         );
       }
-      if (!http) continue;
+      const exprs = [
+        ...directivesOf(index, coordinate, 'expr'),
+        ...directivesOf(index, coordinate, 'const'),
+      ];
+      if (exprs.length > (http ? 0 : 1)) {
+        const extra = exprs[http ? 0 : 1]!;
+        bag.error(
+          DiagnosticCode.Unsupported,
+          'several resolver directives on one field are not supported by this version of tc-gen',
+          file.spanOf(extra.node),
+          extra.trace,
+        );
+        continue;
+      }
       const scope = {
         parentType: type,
         field,
@@ -88,6 +103,21 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
         undeclaredTypes: schemas.undeclaredTypes,
         reportedUndeclaredArguments,
       };
+      const [expr] = exprs;
+      if (expr) {
+        const body = compileExpr(expr, scope, upstream, file, bag);
+        if (!body || publicSchema.getType(type.name) !== type) continue;
+        const ids = protection.get(type.name)?.get(field.name);
+        exprResolvers.push({
+          typeName: type.name,
+          fieldName: field.name,
+          functionName: names.next(type.name, field.name),
+          body,
+          ...(ids === undefined ? {} : { protection: ids }),
+        });
+        continue;
+      }
+      if (!http) continue;
       const compiled = compileHttp(http, scope, upstream, file, bag);
       // Types clients cannot reach are checked, but no server code is made for them.
       if (!compiled || publicSchema.getType(type.name) !== type) continue;
@@ -124,6 +154,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
       upstream,
       authLinks,
       resolvers,
+      exprResolvers,
       protection: new Map([...protection].filter(([typeName]) => publicSchema.getType(typeName))),
       protectionReasons: new Map(
         [...protectionReasons].filter(([coordinate]) => isPublic(coordinate)),

@@ -10,12 +10,15 @@ import { Project, VariableDeclarationKind, type SourceFile, type WriterFunction 
 
 import { argsTypeName, propertyKey, typeName } from '../naming.ts';
 import type { JsonValue } from '../load/decode-directive.ts';
-import type { DiscriminatorPlan, HttpResolverPlan, Plan } from '../plan/plan.ts';
+import type { DiscriminatorPlan, HttpResolverPlan, Plan, ValueTemplate } from '../plan/plan.ts';
 import { parseTemplate } from '../template/mustache.ts';
 import { ExpressionWriter } from './expressions.ts';
 import { lineText } from './comments.ts';
 import { renderImports } from './imports.ts';
 import { tsType } from './type-mapping.ts';
+
+/** What the resolver map needs of a generated resolver function. */
+type FieldResolver = Pick<HttpResolverPlan, 'typeName' | 'fieldName' | 'functionName'>;
 
 /** Names every plain object answers to through Object.prototype. */
 const OBJECT_PROTOTYPE_MEMBERS = new Set(Object.getOwnPropertyNames(Object.prototype));
@@ -53,9 +56,7 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
       name: resolver.functionName,
       isExported: true,
       isAsync: true,
-      docs: [
-        `\`${resolver.typeName}.${resolver.fieldName}\`: ${resolver.description.replace(/\*\//g, '*\\/')}`,
-      ],
+      docs: [`\`${resolver.typeName}.${resolver.fieldName}\`: ${lineText(resolver.description)}`],
       parameters: [
         {
           name: readsParent ? 'parent' : '_parent',
@@ -77,6 +78,49 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
         returnType,
         plan.discriminators.get(`${resolver.typeName}.${resolver.fieldName}`),
       ),
+    });
+  }
+
+  for (const resolver of plan.exprResolvers) {
+    const type = plan.schema.getType(resolver.typeName) as GraphQLObjectType;
+    const field = type.getFields()[resolver.fieldName];
+    if (!field) continue;
+    const refs = JSON.stringify(resolver.body);
+    const readsParent = refs.includes('"root":"value"');
+    const readsArgs = refs.includes('"root":"args"');
+    const readsContext = refs.includes('"root":"headers"') || resolver.protection !== undefined;
+    const returnType = tsType(field.type, true);
+    const discriminator = plan.discriminators.get(`${resolver.typeName}.${resolver.fieldName}`);
+    let value = valueExpression(resolver.body, expressions);
+    if (discriminator) value = `discriminate(${value}, ${discriminatorName(discriminator)})`;
+
+    file.addFunction({
+      name: resolver.functionName,
+      isExported: true,
+      isAsync: resolver.protection !== undefined,
+      docs: [`\`${resolver.typeName}.${resolver.fieldName}\`: computed (@expr), no upstream call.`],
+      parameters: [
+        {
+          name: readsParent ? 'parent' : '_parent',
+          type: readsParent ? `T.${typeName(type.name)}` : 'unknown',
+        },
+        {
+          name: readsArgs ? 'args' : '_args',
+          type:
+            field.args.length > 0
+              ? `T.${argsTypeName(type.name, field.name, (n) => Boolean(plan.schema.getType(n)))}`
+              : 'Record<string, never>',
+        },
+        { name: readsContext ? 'ctx' : '_ctx', type: 'MercuriusContext' },
+      ],
+      returnType: resolver.protection !== undefined ? `Promise<${returnType}>` : returnType,
+      statements: (writer) => {
+        if (resolver.protection) {
+          writer.writeLine('// Protected (already checked for the whole operation).');
+          writer.writeLine(`await ctx.auth.require([${JSON.stringify(resolver.protection)}]);`);
+        }
+        writer.writeLine(`return ${value} as ${returnType};`);
+      },
     });
   }
 
@@ -210,8 +254,8 @@ function resolverBody(
 }
 
 function resolverMap(plan: Plan): WriterFunction {
-  const byType = new Map<string, HttpResolverPlan[]>();
-  for (const resolver of plan.resolvers) {
+  const byType = new Map<string, FieldResolver[]>();
+  for (const resolver of [...plan.resolvers, ...plan.exprResolvers]) {
     byType.set(resolver.typeName, [...(byType.get(resolver.typeName) ?? []), resolver]);
   }
   const roots = [plan.schema.getQueryType(), plan.schema.getMutationType()].filter(
@@ -292,7 +336,7 @@ function resolverMap(plan: Plan): WriterFunction {
  */
 function namespaceFields(
   type: GraphQLObjectType,
-  resolvers: readonly HttpResolverPlan[],
+  resolvers: readonly FieldResolver[],
   hasResolvers: ReadonlySet<string>,
 ): string[] {
   return Object.values(type.getFields())
@@ -305,7 +349,7 @@ function namespaceFields(
 
 /** Object types with a resolver on some field, at any depth below. */
 function leadsToResolvers(plan: Plan): Set<string> {
-  const direct = new Set(plan.resolvers.map((r) => r.typeName));
+  const direct = new Set([...plan.resolvers, ...plan.exprResolvers].map((r) => r.typeName));
   const result = new Set<string>();
   const visit = (type: GraphQLObjectType, seen: Set<string>): boolean => {
     if (result.has(type.name) || direct.has(type.name)) return true;
@@ -411,4 +455,19 @@ function selectExpression(value: JsonValue, expressions: ExpressionWriter): stri
     )
     .join(' + ');
   return `reparse(${text})`;
+}
+
+/** An `@expr` body as an expression: text templates rendered and read back as JSON. */
+function valueExpression(template: ValueTemplate, expressions: ExpressionWriter): string {
+  switch (template.kind) {
+    case 'literal':
+      return JSON.stringify(template.value);
+    case 'list':
+      return `[${template.items.map((item) => valueExpression(item, expressions)).join(', ')}]`;
+    case 'object':
+      return `{ ${template.members.map(([key, member]) => `${propertyKey(key)}: ${valueExpression(member, expressions)}`).join(', ')} }`;
+    case 'text':
+      expressions.used.add('reparse');
+      return `reparse(${expressions.text(template.parts)})`;
+  }
 }

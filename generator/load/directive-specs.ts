@@ -220,6 +220,19 @@ const discriminate: DirectiveSpec = {
   args: { field: { type: string } },
 };
 
+const expr: DirectiveSpec = {
+  name: 'expr',
+  locations: ['FIELD_DEFINITION'],
+  args: { body: { type: json, required: true } },
+};
+
+/** The docs-era name of `@expr`. */
+const constSpec: DirectiveSpec = {
+  name: 'const',
+  locations: ['FIELD_DEFINITION'],
+  args: { data: { type: json, required: true } },
+};
+
 /** Directives of Tailcall that tc-gen does not compile yet. */
 const notYet = (name: string, locations: DirectiveLocation[]): DirectiveSpec => ({
   name,
@@ -235,8 +248,8 @@ export const DIRECTIVES: ReadonlyMap<string, DirectiveSpec> = new Map(
     http,
     link,
     protectedSpec,
-    notYet('expr', ['FIELD_DEFINITION', 'OBJECT']),
-    notYet('const', ['FIELD_DEFINITION', 'OBJECT']),
+    expr,
+    constSpec,
     notYet('call', ['FIELD_DEFINITION', 'OBJECT']),
     notYet('addField', ['OBJECT']),
     notYet('modify', ['FIELD_DEFINITION']),

@@ -65,6 +65,25 @@ export interface HttpResolverPlan {
   protection?: readonly string[];
 }
 
+/**
+ * A value built at request time (`@expr`): literals as written, strings with
+ * templates rendered and read back as JSON, objects and lists member by member.
+ */
+export type ValueTemplate =
+  | { kind: 'literal'; value: JsonValue }
+  | { kind: 'text'; parts: readonly TextPart[] }
+  | { kind: 'object'; members: readonly (readonly [string, ValueTemplate])[] }
+  | { kind: 'list'; items: readonly ValueTemplate[] };
+
+/** A field whose value `@expr` (or `@const`) computes, without any upstream call. */
+export interface ExprResolverPlan {
+  typeName: string;
+  fieldName: string;
+  functionName: string;
+  body: ValueTemplate;
+  protection?: readonly string[];
+}
+
 /** How the member of a union or interface value is found (see the runtime's `discriminate`). */
 export interface DiscriminatorPlan {
   typeName: string;
@@ -81,6 +100,8 @@ export interface Plan {
   upstream: UpstreamSettings;
   authLinks: readonly AuthLink[];
   resolvers: readonly HttpResolverPlan[];
+  /** Fields computed by `@expr` / `@const`. */
+  exprResolvers: readonly ExprResolverPlan[];
   /** `Type.field` → discriminator, for every field whose type is a union or interface. */
   discriminators: ReadonlyMap<string, DiscriminatorPlan>;
   /** typeName → fieldName → provider ids (empty = any linked provider). */

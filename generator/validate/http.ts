@@ -11,7 +11,7 @@ import { checkReference, type TemplatePosition, type TemplateScope } from './tem
 
 type ExprSegment = Extract<Segment, { kind: 'expr' }>;
 
-interface Context {
+export interface Context {
   scope: TemplateScope;
   directive: DecodedDirective;
   file: SourceFile;
@@ -162,7 +162,7 @@ function checkBatching(method: HttpMethod, ctx: Context): void {
 }
 
 /** Resolves one template's references, reporting each mistake at its own column. */
-function compileText(
+export function compileText(
   text: string,
   position: TemplatePosition,
   node: ConstValueNode | undefined,
