@@ -155,6 +155,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
       authLinks,
       resolvers,
       exprResolvers,
+      enumAliases: enumAliasesOf(index),
       protection: new Map([...protection].filter(([typeName]) => publicSchema.getType(typeName))),
       protectionReasons: new Map(
         [...protectionReasons].filter(([coordinate]) => isPublic(coordinate)),
@@ -216,4 +217,19 @@ function fieldsWithResolverDirectives(document: DocumentNode): Set<string> {
     }
   }
   return out;
+}
+
+/** `@alias(options:)` of every enum value: enum name → alias → value name. */
+function enumAliasesOf(index: DirectiveIndex): Map<string, Map<string, string>> {
+  const aliases = new Map<string, Map<string, string>>();
+  for (const [coordinate, directives] of index.fields) {
+    for (const directive of directives) {
+      if (directive.name !== 'alias') continue;
+      const [enumName, valueName] = coordinate.split('.') as [string, string];
+      const byAlias = aliases.get(enumName) ?? new Map<string, string>();
+      for (const option of (directive.args['options'] as string[] | undefined) ?? []) byAlias.set(option, valueName);
+      aliases.set(enumName, byAlias);
+    }
+  }
+  return aliases;
 }

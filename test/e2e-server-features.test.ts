@@ -163,4 +163,15 @@ describe('server features of a generated server', () => {
     });
     assert.equal(other.headers.get('access-control-allow-origin'), null);
   });
+
+  it('computes @expr values without upstream calls: templates read back as JSON, aliases mapped', async () => {
+    const response = await post({
+      query: '{ greeting(name: "ada") meta(n: 3) { version tags count level } levels }',
+    });
+    assert.equal(
+      await response.text(),
+      '{"data":{"greeting":"hello ada","meta":{"version":2,"tags":["a","b"],"count":3,"level":"HI"},"levels":["LOW","HIGH","HIGH"]}}',
+    );
+    assert.deepEqual(seen, []);
+  });
 });

@@ -5,6 +5,7 @@ import {
   isListType,
   isObjectType,
   type GraphQLObjectType,
+  type GraphQLOutputType,
 } from 'graphql';
 import { Project, VariableDeclarationKind, type SourceFile, type WriterFunction } from 'ts-morph';
 
@@ -93,6 +94,7 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
     const discriminator = plan.discriminators.get(`${resolver.typeName}.${resolver.fieldName}`);
     let value = valueExpression(resolver.body, expressions);
     if (discriminator) value = `discriminate(${value}, ${discriminatorName(discriminator)})`;
+    value = withEnumAliases(value, field.type, plan, expressions);
 
     file.addFunction({
       name: resolver.functionName,
@@ -119,7 +121,9 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
           writer.writeLine('// Protected (already checked for the whole operation).');
           writer.writeLine(`await ctx.auth.require([${JSON.stringify(resolver.protection)}]);`);
         }
-        writer.writeLine(`return ${value} as ${returnType};`);
+        // Built as plain JSON: typed by the schema only at the end, as upstream data is.
+        writer.writeLine(`const value: unknown = ${value};`);
+        writer.writeLine(`return value as ${returnType};`);
       },
     });
   }
@@ -148,11 +152,28 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
   file.addVariableStatement({
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
+    docs: ['Upstream strings read as enum values (`@alias`), by enum.'],
+    declarations: [
+      {
+        name: 'enumAliases',
+        type: 'EnumAliases',
+        initializer: JSON.stringify(
+          Object.fromEntries(
+            [...plan.enumAliases].map(([name, byAlias]) => [name, Object.fromEntries(byAlias)]),
+          ),
+        ),
+      },
+    ],
+  });
+
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
     docs: ['Resolvers by type and field, as mercurius takes them.'],
     declarations: [{ name: 'resolvers', type: 'IResolvers', initializer: resolverMap(plan) }],
   });
 
-  const runtimeImports = [...expressions.used];
+  const runtimeImports = [...expressions.used, 'type EnumAliases'];
   if (discriminators.size > 0) runtimeImports.push('discriminate', 'type AbstractType');
   if (Object.values(plan.schema.getTypeMap()).some((t) => isAbstractType(t)))
     runtimeImports.push('concreteTypeName');
@@ -245,11 +266,12 @@ function resolverBody(
       writer.writeLine(`const selected = ${selectExpression(resolver.select, expressions)};`);
       result = 'selected';
     }
-    writer.writeLine(
-      discriminator
-        ? `return discriminate(${result}, ${discriminatorName(discriminator)}) as ${returnType};`
-        : `return ${result} as ${returnType};`,
-    );
+    if (discriminator) result = `discriminate(${result}, ${discriminatorName(discriminator)})`;
+    const field = (plan.schema.getType(resolver.typeName) as GraphQLObjectType).getFields()[
+      resolver.fieldName
+    ];
+    if (field) result = withEnumAliases(result, field.type, plan, expressions);
+    writer.writeLine(`return ${result} as ${returnType};`);
   };
 }
 
@@ -470,4 +492,17 @@ function valueExpression(template: ValueTemplate, expressions: ExpressionWriter)
       expressions.used.add('reparse');
       return `reparse(${expressions.text(template.parts)})`;
   }
+}
+
+/** A resolver's result for an aliased enum type: `@alias` options mapped to their value. */
+function withEnumAliases(
+  value: string,
+  type: GraphQLOutputType,
+  plan: Plan,
+  expressions: ExpressionWriter,
+): string {
+  const named = getNamedType(type);
+  if (!plan.enumAliases.has(named.name)) return value;
+  expressions.used.add('enumValue');
+  return `enumValue(${value}, enumAliases[${JSON.stringify(named.name)}] ?? {})`;
 }

@@ -144,6 +144,7 @@ export function emitServer(plan: Plan): string {
     ...(policy ? ['collectorOf'] : []),
     ...(server.headers.cors ? ['cors'] : []),
     ...(server.introspection ? [] : ['hideIntrospection']),
+    'tailcallEnums',
     'tailcallScalars',
     'plainJsonContentType',
     ...(auth ? ['protectOperations'] : []),
@@ -184,7 +185,7 @@ export function emitServer(plan: Plan): string {
     '',
     ...(auth ? ["import { createAuthenticator, protection } from './auth.js';"] : []),
     "import './context.js';",
-    "import { resolvers } from './resolvers.js';",
+    "import { enumAliases, resolvers } from './resolvers.js';",
     "import { typeDefs } from './schema.js';",
     `import { ${batches ? 'batchOptions, ' : ''}upstreamOptions } from './upstream.js';`,
     '',
@@ -221,6 +222,7 @@ export function emitServer(plan: Plan): string {
     '  });',
     '  // Scalars as in Tailcall: built-in ones pass values through, custom ones are checked.',
     '  tailcallScalars(app.graphql.schema);',
+    '  tailcallEnums(app.graphql.schema, enumAliases);',
     ...(server.introspection
       ? []
       : [

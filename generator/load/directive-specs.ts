@@ -233,6 +233,13 @@ const constSpec: DirectiveSpec = {
   args: { data: { type: json, required: true } },
 };
 
+/** `@alias(options:)` on an enum value: upstream strings read as that value. */
+const alias: DirectiveSpec = {
+  name: 'alias',
+  locations: ['ENUM_VALUE'],
+  args: { options: { type: listOf(string), required: true } },
+};
+
 /** Directives of Tailcall that tc-gen does not compile yet. */
 const notYet = (name: string, locations: DirectiveLocation[]): DirectiveSpec => ({
   name,
@@ -256,7 +263,7 @@ export const DIRECTIVES: ReadonlyMap<string, DirectiveSpec> = new Map(
     notYet('omit', ['FIELD_DEFINITION']),
     notYet('cache', ['FIELD_DEFINITION', 'OBJECT']),
     discriminate,
-    notYet('alias', ['ENUM_VALUE']),
+    alias,
     notYet('graphQL', ['FIELD_DEFINITION', 'OBJECT']),
     notYet('grpc', ['FIELD_DEFINITION', 'OBJECT']),
     notYet('js', ['FIELD_DEFINITION', 'OBJECT']),

@@ -100,6 +100,8 @@ export interface Plan {
   upstream: UpstreamSettings;
   authLinks: readonly AuthLink[];
   resolvers: readonly HttpResolverPlan[];
+  /** Enum name → upstream alias → enum value (`@alias`). */
+  enumAliases: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** Fields computed by `@expr` / `@const`. */
   exprResolvers: readonly ExprResolverPlan[];
   /** `Type.field` → discriminator, for every field whose type is a union or interface. */

@@ -4,6 +4,7 @@ import {
   isNonNullType,
   isObjectType,
   isInterfaceType,
+  isScalarType,
   type GraphQLOutputType,
 } from 'graphql';
 
@@ -51,7 +52,8 @@ export function compileExpr(
   const template = compile(body);
   if (bag.items.length > errorsBefore) return undefined;
 
-  if (!JSON.stringify(body).includes('{{')) checkStatic(body, scope.field.type, directive.trace, file, directive, bag);
+  if (!JSON.stringify(body).includes('{{'))
+    checkStatic(body, scope.field.type, directive.trace, file, directive, bag);
   return template;
 }
 
@@ -64,28 +66,49 @@ function checkStatic(
   directive: DecodedDirective,
   bag: DiagnosticBag,
 ): void {
-  if (value === null) {
-    if (isNonNullType(type)) {
-      bag.error(DiagnosticCode.InvalidArgument, 'expected field to be non-nullable', file.spanOf(directive.node), trace);
-    }
-    return;
-  }
+  // Only a missing non-null member is a build error, as in Tailcall; an explicit null is
+  // answered at request time as a non-null violation.
+  if (value === null) return;
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
-    if (Array.isArray(value)) for (const item of value) checkStatic(item, nullable.ofType, trace, file, directive, bag);
+    if (Array.isArray(value))
+      for (const item of value) checkStatic(item, nullable.ofType, trace, file, directive, bag);
     return;
   }
-  if ((isObjectType(nullable) || isInterfaceType(nullable)) && typeof value === 'object' && !Array.isArray(value)) {
+  if (isObjectType(nullable) || isInterfaceType(nullable)) {
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      bag.error(
+        DiagnosticCode.InvalidArgument,
+        'expected object',
+        file.spanOf(directive.node),
+        trace,
+      );
+      return;
+    }
     for (const field of Object.values(nullable.getFields())) {
       const member = value[field.name];
       const at = `${trace}.${field.name}`;
       if (member === undefined) {
         if (isNonNullType(field.type)) {
-          bag.error(DiagnosticCode.InvalidArgument, 'expected field to be non-nullable', file.spanOf(directive.node), at);
+          bag.error(
+            DiagnosticCode.InvalidArgument,
+            'expected field to be non-nullable',
+            file.spanOf(directive.node),
+            at,
+          );
         }
         continue;
       }
       checkStatic(member, field.type, at, file, directive, bag);
     }
+    return;
+  }
+  if (isScalarType(nullable) && nullable.name === 'String' && typeof value !== 'string') {
+    bag.error(
+      DiagnosticCode.InvalidArgument,
+      'expected string',
+      file.spanOf(directive.node),
+      trace,
+    );
   }
 }

@@ -63,6 +63,19 @@ export function planProtection(
       const coordinate = `${type.name}.${field.name}`;
       const own = directivesOf(index, coordinate, 'protected')[0];
       const output = getNamedType(field.type).name;
+      const parentIds = typeIds.get(type.name);
+      if (own && parentIds && hasAuthLinks) {
+        // Tailcall checks a field against its type's providers and its own, so an unknown id
+        // on the type is reported at each of the type's own @protected fields too.
+        for (const id of parentIds.filter((i) => !known.has(i))) {
+          bag.error(
+            DiagnosticCode.UnknownProvider,
+            `Auth provider ${id} not found`,
+            file.spanOf(own.node),
+            own.trace,
+          );
+        }
+      }
       const [ids, reason]: [readonly string[] | undefined, ProtectionReason] = own
         ? [check(own), 'field']
         : typeIds.has(type.name)

@@ -80,6 +80,26 @@ export function buildSchemas(
   bag: DiagnosticBag,
   options: SchemaOptions = {},
 ): Schemas | undefined {
+  // Built-in scalars cannot be declared again; the declaration is dropped once reported.
+  const predefined = (name: string) =>
+    GRAPHQL_SCALARS.has(name) || (TAILCALL_SCALARS as readonly string[]).includes(name);
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.SCALAR_TYPE_DEFINITION && predefined(definition.name.value)) {
+      bag.error(
+        DiagnosticCode.InvalidSchema,
+        `Scalar type ${definition.name.value} is predefined`,
+        file.spanOf(definition),
+        definition.name.value,
+      );
+    }
+  }
+  document = {
+    ...document,
+    definitions: document.definitions.filter(
+      (d) => !(d.kind === Kind.SCALAR_TYPE_DEFINITION && predefined(d.name.value)),
+    ),
+  };
+
   const declared = new Set<string>();
   for (const definition of document.definitions) {
     if ('name' in definition && definition.name && definition.kind !== Kind.DIRECTIVE_DEFINITION) {

@@ -41,7 +41,7 @@ export {
 export { acceptAnyJsonBody } from './server/accept-any-body.js';
 export { concreteTypeName, discriminate, type AbstractType } from './template/abstract-types.js';
 export { plainJsonContentType } from './server/json-content-type.js';
-export { tailcallScalars } from './server/tailcall-scalars.js';
+export { enumValue, tailcallEnums, tailcallScalars, type EnumAliases } from './server/tailcall-scalars.js';
 export { Batches, itemsByKey, type BatchOptions, type BatchedCall } from './http/batches.js';
 export { type ResponseObserver, type Upstream } from './http/upstream-client.js';
 export {

@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+
 import { importJWK, importX509, type CryptoKey, type JWK } from 'jose';
 
 /** One usable JWK, imported once per JWS algorithm it may verify. */
@@ -64,7 +66,8 @@ export async function importVerificationKey(
 
 /** The JWS algorithms a key of this type and curve can verify. */
 function fittingAlgorithms(jwk: Readonly<Record<string, unknown>>): readonly string[] {
-  const crv = typeof jwk['crv'] === 'string' ? jwk['crv'] : '';
+  // A key given only by its certificate (x5c) may leave out `crv`: the certificate names it.
+  const crv = typeof jwk['crv'] === 'string' ? jwk['crv'] : (certificateCurve(jwk) ?? '');
   switch (jwk['kty']) {
     case 'RSA':
       return RSA_ALGS;
@@ -127,12 +130,32 @@ function publicMaterial(jwk: Readonly<Record<string, unknown>>): JWK | undefined
   }
 }
 
+/** JOSE names of the curves a certificate's public key may use. */
+const CERTIFICATE_CURVES: Readonly<Record<string, string>> = {
+  prime256v1: 'P-256',
+  secp384r1: 'P-384',
+  secp521r1: 'P-521',
+};
+
+function certificateCurve(jwk: Readonly<Record<string, unknown>>): string | undefined {
+  const pem = firstCertificate(jwk);
+  if (pem === undefined) return undefined;
+  try {
+    const key = new X509Certificate(pem).publicKey;
+    if (key.asymmetricKeyType === 'ed25519') return 'Ed25519';
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    return curve === undefined ? undefined : CERTIFICATE_CURVES[curve];
+  } catch {
+    return undefined;
+  }
+}
+
 function firstCertificate(jwk: Readonly<Record<string, unknown>>): string | undefined {
   const chain = jwk['x5c'];
   if (!Array.isArray(chain) || typeof chain[0] !== 'string' || chain[0].length === 0) {
     return undefined;
   }
-  const lines = chain[0].match(/.{1,64}/g) ?? [];
+  const lines = chain[0].replace(/\s+/g, '').match(/.{1,64}/g) ?? [];
 
   return ['-----BEGIN CERTIFICATE-----', ...lines, '-----END CERTIFICATE-----'].join('\n');
 }

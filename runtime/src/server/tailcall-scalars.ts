@@ -1,4 +1,4 @@
-import { isScalarType, valueFromASTUntyped, type GraphQLSchema } from 'graphql';
+import { isEnumType, isScalarType, valueFromASTUntyped, type GraphQLSchema } from 'graphql';
 
 const BUILT_IN = ['Int', 'Float', 'String', 'Boolean', 'ID'];
 
@@ -91,4 +91,33 @@ export function tailcallScalars(schema: GraphQLSchema): void {
       type.parseLiteral = (node, variables) => valueFromASTUntyped(node, variables);
     }
   }
+}
+
+/** Enum name → upstream alias → enum value (`@alias(options:)`). */
+export type EnumAliases = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+/**
+ * Enums behave as in Tailcall: an output value must be one of the enum's values (or one of
+ * their `@alias` options), else the field fails with Tailcall's message.
+ */
+export function tailcallEnums(schema: GraphQLSchema, aliases: EnumAliases): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isEnumType(type) || type.name.startsWith('__')) continue;
+    const names = new Set(type.getValues().map((v) => v.name));
+    const known = aliases[type.name] ?? {};
+    type.serialize = (value: unknown) => {
+      if (typeof value === 'string' && (names.has(value) || Object.hasOwn(known, value)))
+        return value;
+      throw new Error(`internal: invalid item for enum "${type.name}"`);
+    };
+  }
+}
+
+/**
+ * The value a field with a resolver returns for an aliased enum: `@alias` options become the
+ * enum value they stand for (lists item by item). Values nested in objects pass unchanged.
+ */
+export function enumValue(value: unknown, aliases: Readonly<Record<string, string>>): unknown {
+  if (Array.isArray(value)) return value.map((item) => enumValue(item, aliases));
+  return typeof value === 'string' && Object.hasOwn(aliases, value) ? aliases[value] : value;
 }
