@@ -31,6 +31,8 @@ export interface UpstreamStub {
   readonly requests: readonly RecordedRequest[];
   /** Number of recorded requests whose path (query excluded) is `path`. */
   hits(path: string): number;
+  /** URLs of the recorded requests that carried the header `name` (lower-case). */
+  urlsWithHeader(name: string): string[];
   /** Replaces (or adds) the response for `path`. */
   setRoute(path: string, response: StubResponse): void;
   /** Forgets the recorded requests. */
@@ -78,6 +80,8 @@ export async function startUpstreamStub(
     url: `http://127.0.0.1:${port}`,
     requests,
     hits: (path) => requests.filter((r) => pathOf(r.url) === path).length,
+    urlsWithHeader: (name) =>
+      requests.filter((r) => r.headers[name] !== undefined).map((r) => r.url),
     setRoute: (path, response) => {
       table.set(path, response);
     },
