@@ -30,9 +30,8 @@ export function renderImports(imports: readonly ImportSpec[]): string {
       lines.push(`import ${type}* as ${spec.namespace} from '${spec.from}';`);
       continue;
     }
-    const names = [...(spec.names ?? [])].sort((a, b) =>
-      compare(a.replace(/^type /, ''), b.replace(/^type /, '')),
-    );
+    const key = (name: string) => name.replace(/^type /, '').toLowerCase();
+    const names = [...(spec.names ?? [])].sort((a, b) => compare(key(a), key(b)));
     lines.push(`import ${type}{ ${names.join(', ')} } from '${spec.from}';`);
   }
 

@@ -48,8 +48,8 @@ export async function emitProject(plan: Plan): Promise<Map<string, string>> {
   });
   sources.set('src/resolvers.ts', {
     summary:
-      'One resolver per @http field. Each builds its upstream URL, query, headers and body\n' +
-      "with plain string concatenation compiled from the config's templates.",
+      'One resolver per @http field, building its upstream URL, query, headers and body with\n' +
+      "plain string concatenation compiled from the config's templates; one per @expr field.",
     text: emitResolvers(plan, project).getFullText(),
   });
   if (plan.authLinks.length > 0) {
