@@ -122,8 +122,12 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
       // Types clients cannot reach are checked, but no server code is made for them.
       if (!compiled || publicSchema.getType(type.name) !== type) continue;
       const ids = protection.get(type.name)?.get(field.name);
+      const cached = (
+        directivesOf(index, coordinate, 'cache')[0] ?? directivesOf(index, type.name, 'cache')[0]
+      )?.args['maxAge'];
       resolvers.push({
         ...compiled,
+        ...(typeof cached === 'number' ? { cacheMs: cached } : {}),
         functionName: names.next(type.name, field.name),
         ...(ids === undefined ? {} : { protection: ids }),
       });
@@ -227,7 +231,8 @@ function enumAliasesOf(index: DirectiveIndex): Map<string, Map<string, string>> 
       if (directive.name !== 'alias') continue;
       const [enumName, valueName] = coordinate.split('.') as [string, string];
       const byAlias = aliases.get(enumName) ?? new Map<string, string>();
-      for (const option of (directive.args['options'] as string[] | undefined) ?? []) byAlias.set(option, valueName);
+      for (const option of (directive.args['options'] as string[] | undefined) ?? [])
+        byAlias.set(option, valueName);
       aliases.set(enumName, byAlias);
     }
   }

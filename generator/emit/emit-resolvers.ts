@@ -251,6 +251,7 @@ function resolverBody(
       members.push(`body: formEncode(${expressions.body(resolver.body)})`);
     } else if (resolver.body) members.push(`body: ${expressions.body(resolver.body)}`);
     if (resolver.dedupe) members.push('dedupe: true');
+    if (resolver.cacheMs !== undefined) members.push(`cacheTtlMs: ${resolver.cacheMs}`);
     members.push(`field: '${resolver.typeName}.${resolver.fieldName}'`);
 
     const batch = batchCall(resolver, plan, expressions);

@@ -240,6 +240,13 @@ const alias: DirectiveSpec = {
   args: { options: { type: listOf(string), required: true } },
 };
 
+/** `@cache(maxAge:)`, in milliseconds: upstream answers shared by all requests for that long. */
+const cache: DirectiveSpec = {
+  name: 'cache',
+  locations: ['FIELD_DEFINITION', 'OBJECT'],
+  args: { maxAge: { type: int('NonZeroU64', 1), required: true } },
+};
+
 /** Directives of Tailcall that tc-gen does not compile yet. */
 const notYet = (name: string, locations: DirectiveLocation[]): DirectiveSpec => ({
   name,
@@ -261,7 +268,7 @@ export const DIRECTIVES: ReadonlyMap<string, DirectiveSpec> = new Map(
     notYet('addField', ['OBJECT']),
     notYet('modify', ['FIELD_DEFINITION']),
     notYet('omit', ['FIELD_DEFINITION']),
-    notYet('cache', ['FIELD_DEFINITION', 'OBJECT']),
+    cache,
     discriminate,
     alias,
     notYet('graphQL', ['FIELD_DEFINITION', 'OBJECT']),

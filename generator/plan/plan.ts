@@ -57,6 +57,8 @@ export interface HttpResolverPlan {
   select?: JsonValue;
   /** How the body is sent: JSON, or the rendered JSON re-encoded as a form. */
   encoding: 'json' | 'form';
+  /** `@cache(maxAge:)` of the field, else of its type: milliseconds an answer is reused. */
+  cacheMs?: number;
   /** Share identical in-flight calls (`@http(dedupe: true)` on a query field). */
   dedupe: boolean;
   /** The template as written, for the resolver's doc comment. */

@@ -193,6 +193,24 @@ describe('UpstreamClient cache and dedupe', () => {
     await client.close();
   });
 
+  it('keeps @cache answers for their time to live, for every caller, and not failures', async () => {
+    const client = new UpstreamClient();
+    const call = (path: string, ttl: number) =>
+      client.request({ method: 'GET', url: `${up.url}${path}`, cacheTtlMs: ttl });
+    assert.deepEqual(await call('/nocache', 60_000), { n: 4 });
+    assert.deepEqual(await call('/nocache', 60_000), { n: 4 });
+    assert.equal(up.seen.length, 1, 'the second call was answered from the field cache');
+    await call('/private', 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await call('/private', 1);
+    assert.deepEqual(
+      up.seen.map((r) => r.url),
+      ['/nocache', '/private', '/private'],
+      'an expired entry is fetched again',
+    );
+    await client.close();
+  });
+
   it('shares one upstream call among identical calls in flight with dedupe, and only those', async () => {
     const client = new UpstreamClient();
     const call = (dedupe: boolean, header = 'a') =>

@@ -78,3 +78,30 @@ function header(headers: Readonly<Record<string, string | string[]>>, name: stri
   const value = headers[name];
   return Array.isArray(value) ? value.join(', ') : (value ?? '');
 }
+
+/** A bounded map whose entries expire after their own time to live; least recently used first out. */
+export class TtlCache<V> {
+  readonly #entries = new Map<string, { expires: number; value: V }>();
+
+  constructor(
+    readonly capacity: number,
+    readonly now: () => number = Date.now,
+  ) {}
+
+  get(key: string): V | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    this.#entries.delete(key);
+    if (entry.expires <= this.now()) return undefined;
+    this.#entries.set(key, entry);
+    return entry.value;
+  }
+
+  set(key: string, value: V, ttlMs: number): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, { expires: this.now() + ttlMs, value });
+    while (this.#entries.size > this.capacity) {
+      this.#entries.delete(this.#entries.keys().next().value as string);
+    }
+  }
+}

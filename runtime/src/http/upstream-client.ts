@@ -6,7 +6,7 @@ import {
   parseJsonOrUndefined,
   UpstreamError,
 } from './upstream-error.js';
-import { ResponseCache, type CachedResponse } from './response-cache.js';
+import { ResponseCache, TtlCache, type CachedResponse } from './response-cache.js';
 import type { UpstreamRequest } from './upstream-request.js';
 
 /** Settings of the shared upstream connection pool; they mirror Tailcall's `@upstream`. */
@@ -25,6 +25,8 @@ export interface UpstreamClientOptions {
   proxyUrl?: string;
   /** Keep up to this many GET responses, honouring their cache headers (`@upstream(httpCache:)`). */
   httpCacheSize?: number;
+  /** Most answers kept for `@cache` fields; the least recently used goes first. @default 10_000 */
+  fieldCacheSize?: number;
 }
 
 /** What generated resolvers call: the shared client, or its per-request observed view. */
@@ -38,6 +40,7 @@ export interface ResponseObserver {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_FIELD_CACHE_SIZE = 10_000;
 const DEFAULT_CONNECTIONS_PER_ORIGIN = 128;
 const DEFAULT_USER_AGENT = 'tc-gen';
 
@@ -52,6 +55,7 @@ export class UpstreamClient implements Upstream {
   readonly #userAgent: string;
   readonly #cache: ResponseCache | undefined;
   readonly #inFlight = new Map<string, Promise<CachedResponse>>();
+  readonly #fieldCache: TtlCache<CachedResponse>;
 
   constructor(options: UpstreamClientOptions = {}) {
     const keepAliveTimeout = options.keepAliveTimeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -59,6 +63,7 @@ export class UpstreamClient implements Upstream {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.#cache = options.httpCacheSize ? new ResponseCache(options.httpCacheSize) : undefined;
+    this.#fieldCache = new TtlCache(options.fieldCacheSize ?? DEFAULT_FIELD_CACHE_SIZE);
     const pool: Agent.Options = {
       connections: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
       connectTimeout: options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -100,9 +105,14 @@ export class UpstreamClient implements Upstream {
   /** The response from the cache, from an identical call in flight, or from the upstream. */
   #response(req: UpstreamRequest): Promise<CachedResponse> {
     const cacheable = this.#cache !== undefined && req.method === 'GET';
-    if (!cacheable && !req.dedupe) return this.#send(req);
+    const ttl = req.cacheTtlMs;
+    if (!cacheable && !req.dedupe && ttl === undefined) return this.#send(req);
 
     const key = requestKey(req, this.#headers(req));
+    if (ttl !== undefined) {
+      const kept = this.#fieldCache.get(key);
+      if (kept) return Promise.resolve(kept);
+    }
     const cached = cacheable ? this.#cache?.get(key) : undefined;
     if (cached) return Promise.resolve(cached);
     const shared = req.dedupe ? this.#inFlight.get(key) : undefined;
@@ -110,6 +120,7 @@ export class UpstreamClient implements Upstream {
 
     const pending = this.#send(req).then((response) => {
       if (cacheable) this.#cache?.offer(key, response);
+      if (ttl !== undefined && response.status < 400) this.#fieldCache.set(key, response, ttl);
       return response;
     });
     if (req.dedupe) {

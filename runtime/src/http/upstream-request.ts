@@ -18,4 +18,9 @@ export interface UpstreamRequest {
    * request and across requests (`@http(dedupe: true)`; queries only).
    */
   dedupe?: boolean;
+  /**
+   * Reuse a successful answer to an identical call for this many milliseconds, for every
+   * request (`@cache(maxAge:)`). Entries are keyed by method, URL, headers sent and body.
+   */
+  cacheTtlMs?: number;
 }
