@@ -13,34 +13,24 @@ export interface CachedResponse {
  * recently used goes first.
  */
 export class ResponseCache {
-  readonly #entries = new Map<string, { expires: number; response: CachedResponse }>();
+  readonly #entries: TtlCache<CachedResponse>;
 
   constructor(
     readonly capacity: number,
     readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.#entries = new TtlCache(capacity, now);
+  }
 
   get(key: string): CachedResponse | undefined {
-    const entry = this.#entries.get(key);
-    if (!entry) return undefined;
-    this.#entries.delete(key);
-    if (entry.expires <= this.now()) return undefined;
-    this.#entries.set(key, entry);
-    return entry.response;
+    return this.#entries.get(key);
   }
 
   /** Keeps the response when it is successful and the upstream allows reuse. */
   offer(key: string, response: CachedResponse): void {
     if (response.status < 200 || response.status >= 300) return;
     const lifetime = freshnessLifetime(response.headers, this.now());
-    if (lifetime <= 0) return;
-
-    this.#entries.delete(key);
-    this.#entries.set(key, { expires: this.now() + lifetime, response });
-    while (this.#entries.size > this.capacity) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
-    }
+    if (lifetime > 0) this.#entries.set(key, response, lifetime);
   }
 
   get size(): number {
@@ -95,6 +85,10 @@ export class TtlCache<V> {
     if (entry.expires <= this.now()) return undefined;
     this.#entries.set(key, entry);
     return entry.value;
+  }
+
+  get size(): number {
+    return this.#entries.size;
   }
 
   set(key: string, value: V, ttlMs: number): void {
