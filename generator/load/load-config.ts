@@ -11,6 +11,7 @@ import {
 } from 'graphql';
 
 import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
+import { configFormat, parseStructuredConfig } from './json-config.ts';
 import { foldExtensions, mergeConfigs } from './merge-configs.ts';
 import { SourceFile } from './source-file.ts';
 
@@ -96,8 +97,13 @@ function sourceFile(absolute: string, displayName: string, text: string): Source
   return new SourceFile(absolute, displayName, text.replace(/^\uFEFF/, ''));
 }
 
-/** Parses one file; a syntax error is reported in Tailcall's (pest's) layout. */
-function parseFile(file: SourceFile, bag: DiagnosticBag): DocumentNode | undefined {
+/**
+ * Parses one file: SDL, or JSON/YAML by its extension. An SDL syntax error is reported in
+ * Tailcall's (pest's) layout.
+ */
+export function parseFile(file: SourceFile, bag: DiagnosticBag): DocumentNode | undefined {
+  const format = configFormat(file.path);
+  if (format !== 'graphql') return parseStructuredConfig(file, format, bag);
   try {
     return parse(new Source(file.text, file.displayName), { noLocation: false });
   } catch (error) {

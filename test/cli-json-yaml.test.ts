@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+
+import { analyze, build } from '../generator/compiler.ts';
+import type { Diagnostic } from '../generator/diagnostics.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const docs = path.join(root, 'fixtures/jwt-docs');
+
+/** The JWT docs example (`fixtures/jwt-docs/config.graphql`) in Tailcall's JSON layout. */
+const DOCS_JSON = `{
+  "server": {"port": 8000, "graphiql": true},
+  "upstream": {"baseURL": "http://jsonplaceholder.typicode.com"},
+  "links": [{"id": "auth-jwks", "type": "Jwks", "src": "jwks.json"}],
+  "schema": {"query": "Query"},
+  "types": {
+    "Query": {
+      "fields": {
+        "user": {
+          "type": {"name": "User"},
+          "args": {"id": {"type": {"name": "Int", "required": true}}},
+          "http": {"path": "/users/{{args.id}}"}
+        }
+      }
+    },
+    "User": {
+      "protected": {},
+      "fields": {
+        "id": {"type": {"name": "Int", "required": true}},
+        "name": {"type": {"name": "String", "required": true}},
+        "username": {"type": {"name": "String", "required": true}},
+        "email": {"type": {"name": "String", "required": true}},
+        "phone": {"type": {"name": "String"}},
+        "website": {"type": {"name": "String"}}
+      }
+    }
+  }
+}
+`;
+
+/** The same example in YAML, with the older `type: Name` / `required: true` field form. */
+const DOCS_YAML = `server:
+  port: 8000
+  graphiql: true
+upstream:
+  baseURL: http://jsonplaceholder.typicode.com
+links:
+  - id: auth-jwks
+    type: Jwks
+    src: jwks.json
+schema:
+  query: Query
+types:
+  Query:
+    fields:
+      user:
+        type: User
+        args:
+          id:
+            type: Int
+            required: true
+        http:
+          path: /users/{{args.id}}
+  User:
+    protected: {}
+    fields:
+      id: { type: Int, required: true }
+      name: { type: String, required: true }
+      username: { type: String, required: true }
+      email: { type: String, required: true }
+      phone: { type: String }
+      website: { type: String }
+`;
+
+async function scratch(files: Record<string, string>): Promise<string> {
+  await mkdir(path.join(root, '.work'), { recursive: true });
+  const dir = await mkdtemp(path.join(root, '.work', 'json-yaml-'));
+  await copyFile(path.join(docs, 'jwks.json'), path.join(dir, 'jwks.json'));
+  for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
+  return dir;
+}
+
+function where(d: Diagnostic): string {
+  return `${d.span?.file}:${d.span?.line}:${d.span?.column} ${d.code} ${d.message}`;
+}
+
+describe('configs in JSON and YAML', () => {
+  for (const [format, name, text] of [
+    ['JSON', 'config.json', DOCS_JSON],
+    ['YAML', 'config.yaml', DOCS_YAML],
+  ] as const) {
+    it(`builds the docs example written as ${format} into the same project as the SDL`, async () => {
+      const dir = await scratch({ [name]: text });
+      const sdl = await build(path.join(docs, 'config.graphql'), undefined, root);
+      const other = await build(path.join(dir, name), undefined, dir);
+      assert.ok(sdl.files, sdl.diagnostics.map(where).join('\n'));
+      assert.ok(other.files, other.diagnostics.map(where).join('\n'));
+      assert.deepEqual(other.diagnostics, []);
+      assert.deepEqual([...other.files.keys()], [...sdl.files.keys()]);
+      for (const [file, content] of sdl.files) {
+        // Only the config's name, in headers and the README, tells the two apart.
+        assert.equal(
+          other.files
+            .get(file)
+            ?.replace(new RegExp(`(?<![\\w-])${name.replace('.', '\\.')}`, 'g'), 'config.graphql'),
+          content,
+          `${file} differs`,
+        );
+      }
+    });
+  }
+
+  it('reports a JSON syntax error at its line and column', async () => {
+    const dir = await scratch({
+      'config.json': '{\n  "schema": {"query": "Query"}\n  "types": {}\n}\n',
+    });
+    const result = await analyze(path.join(dir, 'config.json'), dir);
+    assert.deepEqual(result.diagnostics.map(where), [
+      "config.json:3:3 TCG_SYNTAX JSON syntax error: expected ',' or '}' after a property value",
+    ]);
+  });
+
+  it('reports a YAML syntax error at its line and column', async () => {
+    const dir = await scratch({
+      'config.yml': 'schema:\n  query: Query\ntypes: [a, b\nserver: {}\n',
+    });
+    const result = await analyze(path.join(dir, 'config.yml'), dir);
+    assert.equal(result.diagnostics.length, 1);
+    const [d] = result.diagnostics;
+    assert.equal(d?.code, 'TCG_SYNTAX');
+    assert.equal(`${d?.span?.file}:${d?.span?.line}:${d?.span?.column}`, 'config.yml:4:1');
+    assert.match(d?.message ?? '', /^YAML syntax error: /);
+  });
+
+  it('points the checks of the compiler into the JSON and YAML text', async () => {
+    const json = await scratch({
+      'config.json': `{
+  "schema": {"query": "Query"},
+  "types": {
+    "Query": {
+      "fields": {
+        "user": {
+          "type": {"name": "Int"},
+          "http": {"url": "http://127.0.0.1:1/u/{{.args.nope}}", "methd": "GET"}
+        }
+      }
+    }
+  }
+}
+`,
+    });
+    const fromJson = await analyze(path.join(json, 'config.json'), json);
+    assert.deepEqual(fromJson.diagnostics.map(where), [
+      "config.json:8:49 TCG_TEMPLATE_UNKNOWN_ARG no argument 'nope' found",
+      'config.json:8:66 TCG_UNKNOWN_ARGUMENT Parsing failed because of unknown field `methd`, expected one of `onRequest`, `url`, `body`, `encoding`, `batchKey`, `headers`, `input`, `method`, `output`, `query`, `dedupe`, `select`, `onResponseBody`, `path`',
+    ]);
+
+    const yaml = await scratch({
+      'config.yaml': `schema:
+  query: Query
+types:
+  Query:
+    fields:
+      user:
+        type: { name: User }
+        http: { url: "http://127.0.0.1:1/u/{{.args.nope}}" }
+`,
+    });
+    const fromYaml = await analyze(path.join(yaml, 'config.yaml'), yaml);
+    assert.deepEqual(fromYaml.diagnostics.map(where), [
+      "config.yaml:7:23 TCG_UNDECLARED_TYPE Undeclared type 'User' was found",
+      "config.yaml:8:44 TCG_TEMPLATE_UNKNOWN_ARG no argument 'nope' found",
+    ]);
+  });
+});
