@@ -39,6 +39,11 @@ export interface ServerSettings {
   batchRequests: boolean;
   /** Answer introspection queries (`__schema`, `__type`). */
   introspection: boolean;
+  /**
+   * Validate queries as the GraphQL spec says. Off by default, as in Tailcall: unknown fields
+   * and arguments are skipped and argument values are not checked against scalar types.
+   */
+  queryValidation: boolean;
   headers: ResponseHeaderSettings;
 }
 

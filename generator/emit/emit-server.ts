@@ -144,6 +144,7 @@ export function emitServer(plan: Plan): string {
     ...(policy ? ['collectorOf'] : []),
     ...(server.headers.cors ? ['cors'] : []),
     ...(server.introspection ? [] : ['hideIntrospection']),
+    ...(server.queryValidation ? [] : ['lenientQueries']),
     'tailcallEnums',
     'tailcallScalars',
     'plainJsonContentType',
@@ -223,6 +224,12 @@ export function emitServer(plan: Plan): string {
     '  // Scalars as in Tailcall: built-in ones pass values through, custom ones are checked.',
     '  tailcallScalars(app.graphql.schema);',
     '  tailcallEnums(app.graphql.schema, enumAliases);',
+    ...(server.queryValidation
+      ? []
+      : [
+          "  // Queries are read as Tailcall reads them without `@server(queryValidation: true)`.",
+          '  lenientQueries(app);',
+        ]),
     ...(server.introspection
       ? []
       : [

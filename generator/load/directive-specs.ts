@@ -108,7 +108,7 @@ const server: DirectiveSpec = {
     enableFederation: later(boolean),
     pipelineFlush: { type: boolean, ignored: true },
     port: { type: int('u16', 0, 65535) },
-    queryValidation: { type: boolean, ignored: true },
+    queryValidation: { type: boolean },
     responseValidation: later(boolean),
     script: later(json),
     showcase: later(boolean),

@@ -56,6 +56,7 @@ export function readServerSettings(
     routes: { graphQL: routes.graphQL ?? '/graphql', status: routes.status ?? '/status' },
     batchRequests: args['batchRequests'] === true,
     introspection: args['introspection'] !== false,
+    queryValidation: args['queryValidation'] === true,
     headers: {
       custom: [],
       cacheControl: headers['cacheControl'] === true,

@@ -55,6 +55,7 @@ export {
   hideIntrospection,
   statusRoute,
 } from './server/graphql-responses.js';
+export { lenientQueries, ResolveInputError } from './server/lenient-queries.js';
 export { cors, corsProblem, type CorsPolicy } from './server/cors.js';
 export { type RemoteJwksOptions } from './auth/jwks-provider.js';
 export {

@@ -77,6 +77,22 @@ export const DEVIATIONS: Readonly<Record<string, Deviation>> = {
       },
     },
   },
+  'test-union-ambiguous': {
+    reason: 'spec-null-propagation',
+    note: 'A string where the union expects an object is an error on the field `string`, which is nullable: data keeps `string: null` (GraphQL spec); Tailcall nulls the whole data.',
+    bodies: {
+      6: {
+        data: { string: null },
+        errors: [
+          {
+            locations: [{ column: 3, line: 2 }],
+            message: 'IOException: Cannot discriminate the type of a non object type.',
+            path: ['string'],
+          },
+        ],
+      },
+    },
+  },
   'test-union': {
     reason: 'spec-null-propagation',
     note: 'The discriminator error is an error on the field `unknown`, which is nullable: data keeps `unknown: null` (GraphQL spec); Tailcall nulls the whole data.',

@@ -35,7 +35,7 @@ export function protectOperations(
  * The operation the client asked for. A batch (array) or GET request yields undefined, so
  * every operation of the document is checked.
  */
-function requestedOperationName(body: unknown): string | undefined {
+export function requestedOperationName(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return undefined;
   }
