@@ -39,6 +39,8 @@ export interface ServerSettings {
   batchRequests: boolean;
   /** Answer introspection queries (`__schema`, `__type`). */
   introspection: boolean;
+  /** Processes serving requests (`@server(workers:)`, default 1); more than one uses `node:cluster`. */
+  workers: number;
   /**
    * Validate queries as the GraphQL spec says. Off by default, as in Tailcall: unknown fields
    * and arguments are skipped and argument values are not checked against scalar types.

@@ -14,6 +14,13 @@ const DEPENDENCIES = {
   mercurius: '~16.10.1',
 };
 
+/**
+ * GraphiQL's page and its React, served by the server itself (`@server(graphiql: true)`): the
+ * newest graphiql release that still ships a browser build (UMD), and the React it runs on.
+ * Exact versions, so the assets served never change under a lock file refresh.
+ */
+const GRAPHIQL_DEPENDENCIES = { graphiql: '4.1.2', react: '18.3.1', 'react-dom': '18.3.1' };
+
 /** Transitive releases that declare Node 22 replaced by ones that run on Node 20. */
 const NODE_20_OVERRIDES = { 'content-disposition': '2.0.1', cookie: '1.1.1' };
 
@@ -37,7 +44,11 @@ export function emitPackageJson(plan: Plan): string {
       serve: 'node dist/main.js',
       typecheck: 'tsc --noEmit -p tsconfig.json',
     },
-    dependencies: { '@tc-gen/runtime': `file:${VENDOR_DIR}`, ...DEPENDENCIES },
+    dependencies: {
+      '@tc-gen/runtime': `file:${VENDOR_DIR}`,
+      ...DEPENDENCIES,
+      ...(plan.server.graphiql ? GRAPHIQL_DEPENDENCIES : {}),
+    },
     devDependencies: { '@types/node': '~20.19.43', typescript: '~6.0.3' },
     // The newest cookie and content-disposition (pulled in by fastify and mercurius) declare
     // Node 22; these releases have the same API and support Node 20.
@@ -67,7 +78,11 @@ export function emitReadme(plan: Plan): string {
   const env = [
     `| \`PORT\` | port to listen on | \`${plan.server.port}\` |`,
     `| \`HOST\` | address to listen on | \`${plan.server.hostname}\` |`,
-    '| `LOG_LEVEL` | pino log level | `info` |',
+    '| `LOG_LEVEL` | `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent` | `info` |',
+    `| \`WORKERS\` | processes serving requests (\`node:cluster\` when more than one) | \`${plan.server.workers}\` |`,
+    '| `SHUTDOWN_TIMEOUT_MS` | how long requests in flight may run after SIGTERM/SIGINT | `10000` |',
+    '| `BODY_LIMIT` | largest request body, in bytes | `1048576` |',
+    '| `MAX_QUERY_DEPTH` | deepest field nesting an operation may select | `15` |',
   ];
   if (plan.resolvers.some((r) => r.fromBaseUrl)) {
     env.push(
@@ -120,9 +135,39 @@ export function emitReadme(plan: Plan): string {
     'npm start',
     '```',
     '',
-    `\`npm start\` compiles \`src/\` with tsc and serves GraphQL at \`POST http://${plan.server.hostname}:${plan.server.port}/graphql\`` +
-      (plan.server.graphiql ? ` (GraphiQL at \`/graphiql\`).` : '.'),
+    `\`npm start\` compiles \`src/\` with tsc and serves GraphQL at \`POST http://${plan.server.hostname}:${plan.server.port}${plan.server.routes.graphQL}\`.`,
     '`npm run serve` starts the last build without compiling.',
+    '',
+    '## Routes',
+    '',
+    '| route | what it answers |',
+    '| --- | --- |',
+    `| \`POST ${plan.server.routes.graphQL}\` | GraphQL; every answer is HTTP 200 with \`application/json\`, errors included |`,
+    `| \`GET ${plan.server.routes.status}\` | the health check: \`{"message":"ready"}\` |`,
+    ...(plan.server.graphiql
+      ? [
+          '| `GET /graphiql` | GraphiQL, served from the `graphiql` and `react` packages installed here (no CDN) |',
+        ]
+      : []),
+    '',
+    '## Operating it',
+    '',
+    '- **Logs** are JSON lines on stdout (pino). Each request gets one line, `request completed`,',
+    '  with `reqId`, `method`, `url` (the path, never the query string), `operation` (the GraphQL',
+    '  operation name, `null` when anonymous), `status`, `errors` (GraphQL errors, when any) and',
+    '  `durationMs`. A failed upstream call is a `warn` line, `upstream call failed`, with `method`,',
+    '  `upstream` (scheme, host and path: user info, query string and fragment are dropped, as',
+    '  they may carry credentials), `field` and `status` or `code`; headers and bodies are never',
+    '  logged.',
+    '- **Stopping**: on SIGTERM or SIGINT the server stops accepting connections, lets the requests',
+    '  in flight finish within `SHUTDOWN_TIMEOUT_MS`, closes its upstream connections and exits 0',
+    '  (1 when requests had to be cut). Run `node dist/main.js` directly under your process',
+    "  manager: through `npm start` the signal reaches npm's process, not the server.",
+    '- **Workers**: with `WORKERS` (or `@server(workers:)`) above 1, a primary process forks that',
+    '  many workers sharing the port, replaces one that dies, and passes stop signals to all.',
+    '- **Limits**: a body over `BODY_LIMIT` and an operation nested deeper than `MAX_QUERY_DEPTH`',
+    '  get a GraphQL error (HTTP 200), as do malformed JSON and an empty query; the server keeps',
+    '  serving.',
     '',
     '## Environment',
     '',

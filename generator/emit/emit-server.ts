@@ -143,40 +143,45 @@ export function emitServer(plan: Plan): string {
     'alwaysOkErrorFormatter',
     ...(policy ? ['collectorOf'] : []),
     ...(server.headers.cors ? ['cors'] : []),
+    ...(server.graphiql ? ['graphiql'] : []),
     ...(server.introspection ? [] : ['hideIntrospection']),
     ...(server.queryValidation ? [] : ['lenientQueries']),
     'tailcallEnums',
     'tailcallScalars',
+    'loggedUpstream',
+    'maxQueryDepthRule',
+    'noteOperation',
     'plainJsonContentType',
     ...(auth ? ['protectOperations'] : []),
+    'RequestLog',
+    'requestId',
+    'requestLimits',
     'statusRoute',
     ...(policy ? ['upstreamResponseHeaders'] : []),
   ].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
 
-  const context: string[] = [];
-  if (policy) {
-    context.push(
-      '    context: (request) => {',
-      '      // Upstream responses of this request are observed for its own response headers.',
-      '      const observer = collectorOf(request);',
-      '      const view = observer ? upstream.observed(observer) : upstream;',
-      `      return { ${[
-        'upstream: view',
-        ...(auth ? ['auth: authenticator.forRequest(request.headers.authorization)'] : []),
-        ...(batches ? ['batches: new Batches(view, batchOptions)'] : []),
-        'headers: request.headers',
-      ].join(', ')} };`,
-      '    },',
-    );
-  } else {
-    const members = [
-      'upstream',
+  const context = [
+    '    context: (request) => {',
+    ...(policy
+      ? [
+          '      // Upstream responses of this request are observed for its own response headers.',
+          '      const observer = collectorOf(request);',
+          '      const client = observer ? upstream.observed(observer) : upstream;',
+          '      // Failed upstream calls are logged with the id of this request.',
+          '      const view = loggedUpstream(client, request.log);',
+        ]
+      : [
+          '      // Failed upstream calls are logged with the id of this request.',
+          '      const view = loggedUpstream(upstream, request.log);',
+        ]),
+    `      return { ${[
+      'upstream: view',
       ...(auth ? ['auth: authenticator.forRequest(request.headers.authorization)'] : []),
-      ...(batches ? ['batches: new Batches(upstream, batchOptions)'] : []),
+      ...(batches ? ['batches: new Batches(view, batchOptions)'] : []),
       'headers: request.headers',
-    ];
-    context.push(`    context: (request) => ({ ${members.join(', ')} }),`);
-  }
+    ].join(', ')} };`,
+    '    },',
+  ];
 
   return [
     "import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';",
@@ -192,7 +197,14 @@ export function emitServer(plan: Plan): string {
     '',
     '/** Builds the server without listening, so tests and embedders can use `inject` or `listen`. */',
     'export async function buildServer(options: FastifyServerOptions = {}): Promise<FastifyInstance> {',
-    '  const app = Fastify(options);',
+    '  const limits = requestLimits(process.env);',
+    '  const app = Fastify({',
+    '    // One log line per request; ids stay unique across worker processes.',
+    '    logController: new RequestLog(),',
+    '    genReqId: requestId,',
+    '    bodyLimit: limits.bodyLimit,',
+    '    ...options,',
+    '  });',
     '  const upstream = new UpstreamClient(upstreamOptions);',
     "  app.addHook('onClose', async () => upstream.close());",
     ...(auth
@@ -207,6 +219,9 @@ export function emitServer(plan: Plan): string {
     ...(policy ? [`  upstreamResponseHeaders(app, ${policy});`] : []),
     ...(server.headers.cors ? [`  cors(app, ${JSON.stringify(server.headers.cors)});`] : []),
     `  statusRoute(app, ${JSON.stringify(server.routes.status)});`,
+    ...(server.graphiql
+      ? [`  graphiql(app, { endpoint: ${JSON.stringify(server.routes.graphQL)} });`]
+      : []),
     '',
     '  await app.register(mercurius, {',
     '    schema: typeDefs,',
@@ -214,13 +229,14 @@ export function emitServer(plan: Plan): string {
     ...(server.routes.graphQL === '/graphql'
       ? []
       : [`    path: ${JSON.stringify(server.routes.graphQL)},`]),
-    `    graphiql: ${server.graphiql},`,
     '    jit: 1,',
+    '    validationRules: [maxQueryDepthRule(limits.maxQueryDepth)],',
     ...(server.batchRequests ? ['    allowBatchedQueries: true,'] : []),
     '    // Every GraphQL answer is HTTP 200, errors included, as in Tailcall.',
     '    errorFormatter: alwaysOkErrorFormatter,',
     ...context,
     '  });',
+    "  app.graphql.addHook('preExecution', noteOperation);",
     '  // Scalars as in Tailcall: built-in ones pass values through, custom ones are checked.',
     '  tailcallScalars(app.graphql.schema);',
     '  tailcallEnums(app.graphql.schema, enumAliases);',
@@ -254,5 +270,6 @@ export function emitMain(plan: Plan): string {
   return fillTemplate('project/src/main.ts', {
     PORT: String(plan.server.port),
     HOST: JSON.stringify(plan.server.hostname),
+    WORKERS: String(plan.server.workers),
   });
 }

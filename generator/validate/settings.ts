@@ -56,6 +56,9 @@ export function readServerSettings(
     routes: { graphQL: routes.graphQL ?? '/graphql', status: routes.status ?? '/status' },
     batchRequests: args['batchRequests'] === true,
     introspection: args['introspection'] !== false,
+    // Tailcall defaults to one worker thread per CPU; a generated server runs one process
+    // unless asked, and `workers: 0` means the same.
+    workers: typeof args['workers'] === 'number' && args['workers'] > 0 ? args['workers'] : 1,
     queryValidation: args['queryValidation'] === true,
     headers: {
       custom: [],

@@ -64,3 +64,21 @@ export {
   type RemoteKeySetOptions,
 } from './auth/remote-key-set.js';
 export { remoteKeySetTimings } from './auth/remote-key-set-env.js';
+export { graphiql, type GraphiqlOptions } from './server/graphiql.js';
+export { stopOnSignals, superviseWorkers, type WorkerSettings } from './server/lifecycle.js';
+export { maxQueryDepthRule } from './server/max-query-depth.js';
+export { noteOperation, RequestLog, requestId } from './server/request-log.js';
+export {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_MAX_QUERY_DEPTH,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  LOG_LEVELS,
+  ServerEnvError,
+  processSettings,
+  requestLimits,
+  type LogLevel,
+  type ProcessDefaults,
+  type ProcessSettings,
+  type RequestLimits,
+} from './server/server-env.js';
+export { loggedUpstream, logUrl } from './server/upstream-log.js';

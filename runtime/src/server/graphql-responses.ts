@@ -8,6 +8,8 @@ import {
 } from 'graphql';
 import mercurius, { type MercuriusContext } from 'mercurius';
 
+import { noteErrors } from './request-log.js';
+
 /**
  * mercurius's error formatter with Tailcall's status rule: every GraphQL
  * response is HTTP 200, errors included (a syntax error, an invalid query, a
@@ -20,7 +22,15 @@ export function alwaysOkErrorFormatter(
   statusCode: number;
   response: ReturnType<typeof mercurius.defaultErrorFormatter>['response'];
 } {
-  const { response } = mercurius.defaultErrorFormatter(execution, context);
+  // mercurius logs every error at info level, stack included; they go to debug here, so that
+  // info keeps one line per request (which counts them).
+  const log = context.reply?.log ?? context.app.log;
+  const quiet = { info: (fields: object, msg: string) => log.debug(fields, msg) };
+  const { response } = mercurius.defaultErrorFormatter(execution, {
+    ...context,
+    reply: { log: quiet },
+  } as unknown as MercuriusContext);
+  noteErrors(context.reply?.request, response.errors?.length ?? 0);
   return { statusCode: 200, response };
 }
 

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { MercuriusContext } from 'mercurius';
+
+/** What the GraphQL layer learnt about a request, for its log line. */
+interface RequestNotes {
+  /** Operation names in execution order (one per query of a batch); null for anonymous ones. */
+  operations: (string | null)[];
+  errors: number;
+}
+
+const notes = new WeakMap<FastifyRequest, RequestNotes>();
+
+function notesOf(request: FastifyRequest): RequestNotes {
+  let noted = notes.get(request);
+  if (noted === undefined) {
+    noted = { operations: [], errors: 0 };
+    notes.set(request, noted);
+  }
+
+  return noted;
+}
+
+/**
+ * Request ids unique across worker processes and restarts (fastify's default counter starts
+ * again at `req-1` in every process).
+ */
+export function requestId(): string {
+  return randomUUID();
+}
+
+/**
+ * fastify's request logging, one info line per request: fastify writes `incoming request` and
+ * `request completed` (and `Route ... not found`, query string included); this writes only the
+ * second, when the response has been sent, with the method, the path (never the query string,
+ * which may carry variables or tokens), the GraphQL operation, the status, the number of
+ * GraphQL errors and the duration. The request id comes from the per-request logger. A response
+ * that failed to go out (the client went away) is logged at error level, as fastify does.
+ */
+export class RequestLog extends LogController {
+  override incomingRequest(): void {}
+
+  override routeNotFound(): void {}
+
+  override defaultErrorLog(error: Error, _request: FastifyRequest, reply: FastifyReply): void {
+    // fastify's own line adds the request, whose URL may carry a token in its query string.
+    if (reply.statusCode >= 500) reply.log.error({ err: error }, error.message);
+    else reply.log.info({ err: error }, error.message);
+  }
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const noted = notes.get(request);
+    const operations = noted?.operations ?? [];
+    const batch = Array.isArray(request.body) && operations.length > 0;
+    const operation = batch ? operations : operations[0];
+    const fields = {
+      method: request.method,
+      url: pathOf(request.url),
+      ...(operation === undefined ? {} : { operation }),
+      status: reply.statusCode,
+      ...(noted && noted.errors > 0 ? { errors: noted.errors } : {}),
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) reply.log.error({ ...fields, err: error }, 'request errored');
+    else reply.log.info(fields, 'request completed');
+  }
+}
+
+/** A mercurius preExecution hook that records the name of the operation about to run. */
+export async function noteOperation(
+  _schema: GraphQLSchema,
+  document: DocumentNode,
+  context: MercuriusContext,
+): Promise<void> {
+  const request = context.reply?.request;
+  if (request === undefined) return;
+
+  const body = request.body as { operationName?: unknown } | undefined;
+  const requested =
+    !Array.isArray(body) && typeof body?.operationName === 'string'
+      ? body.operationName
+      : undefined;
+  const operation = getOperationAST(document, requested);
+  notesOf(request).operations.push(operation?.name?.value ?? null);
+}
+
+/** Counts the GraphQL errors of a response, for the request's log line. */
+export function noteErrors(request: FastifyRequest | undefined, count: number): void {
+  if (request !== undefined) notesOf(request).errors += count;
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+
+  return query < 0 ? url : url.slice(0, query);
+}
