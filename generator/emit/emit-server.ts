@@ -243,7 +243,7 @@ export function emitServer(plan: Plan): string {
     ...(server.queryValidation
       ? []
       : [
-          "  // Queries are read as Tailcall reads them without `@server(queryValidation: true)`.",
+          '  // Queries are read as Tailcall reads them without `@server(queryValidation: true)`.',
           '  lenientQueries(app);',
         ]),
     ...(server.introspection

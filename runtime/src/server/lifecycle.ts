@@ -76,7 +76,11 @@ export function superviseWorkers(settings: WorkerSettings): void {
     for (const worker of live) worker.process.kill(signal);
     exitWhenAllStopped();
     setTimeout(() => {
-      log('warn', { workers: live.size }, 'workers still running at the shutdown timeout; killing them');
+      log(
+        'warn',
+        { workers: live.size },
+        'workers still running at the shutdown timeout; killing them',
+      );
       for (const worker of live) worker.process.kill('SIGKILL');
       process.exit(1);
     }, settings.shutdownTimeoutMs + WORKER_EXIT_GRACE_MS).unref();

@@ -42,7 +42,9 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 export function processSettings(env: Env, defaults: ProcessDefaults): ProcessSettings {
   const logLevel = env['LOG_LEVEL'] || 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    throw new ServerEnvError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
+    throw new ServerEnvError(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`,
+    );
   }
 
   return {
