@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LogLevel } from './server-env.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const IDLE_SWEEP_MS = 100;
 
 /**
  * Graceful shutdown: on the first SIGINT or SIGTERM the server stops accepting connections,
@@ -26,6 +27,9 @@ export function stopOnSignals(app: FastifyInstance, timeoutMs: number): void {
       app.server.closeAllConnections();
       process.exit(1);
     }, timeoutMs);
+    // fastify closes the connections idle when it starts closing; a keep-alive connection that
+    // becomes idle later, once its request has been answered, is closed by this sweep.
+    setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS).unref();
     app.close().then(
       () => {
         clearTimeout(timer);
