@@ -12,6 +12,7 @@ import type { ExprResolverPlan, HttpResolverPlan, Plan } from './plan/plan.ts';
 import { compileExpr } from './validate/expr.ts';
 import { compileHttp } from './validate/http.ts';
 import { indexDirectives } from './validate/index-directives.ts';
+import { lintConfig } from './validate/lint.ts';
 import { readLinks } from './validate/links.ts';
 import { planDiscriminators } from './validate/discriminators.ts';
 import { planProtection } from './validate/protected.ts';
@@ -146,6 +147,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
     bag,
   );
 
+  lintConfig({ schema: publicSchema, index, resolvers, authLinks, protection }, file, bag);
   if (bag.hasErrors) return { diagnostics: sortDiagnostics(bag.items), file };
 
   const isPublic = (coordinate: string) =>

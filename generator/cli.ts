@@ -1,33 +1,35 @@
 import path from 'node:path';
 
+import { isScalarType, specifiedScalarTypes } from 'graphql';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 
 import { audit, formatAudit, matchesPattern } from './audit.ts';
-import { analyze, build } from './compiler.ts';
-import { formatDiagnostic, type Diagnostic } from './diagnostics.ts';
+import { staleFiles } from './check-output.ts';
+import { analyze, build, type BuildResult } from './compiler.ts';
+import { formatDiagnostic, toJsonDiagnostic, wantsColor, type Diagnostic } from './diagnostics.ts';
+import { init } from './init/init.ts';
 import type { SourceFile } from './load/source-file.ts';
 import type { Plan } from './plan/plan.ts';
 import { TC_GEN_VERSION } from './version.ts';
+import { watchBuild } from './watch.ts';
 import { OutputError } from './write-output.ts';
+
+/** Exit codes, documented in the README and `--help`. */
+export const ExitCode = { Ok: 0, ConfigErrors: 1, Usage: 2, Internal: 3 } as const;
+
+const COMMANDS = 'build, check, audit and init';
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-/** Analyzes a config and prints its diagnostics; the plan when it has no errors. */
-async function planOf(config: string): Promise<Plan | undefined> {
-  const result = await analyze(config);
-  printDiagnostics(result.diagnostics, result.file);
-  return result.plan;
-}
-
 /** yargs' wording of the common mistakes, said the way the rest of tc-gen speaks. */
 function friendlier(message: string): string {
   const unknown = /^Unknown commands?: ([^,]+)/.exec(message);
-  if (unknown) return `unknown command '${unknown[1]}': the commands are build, check and audit`;
+  if (unknown) return `unknown command '${unknown[1]}': the commands are ${COMMANDS}`;
   if (/^Not enough non-option arguments/.test(message))
-    return 'name a command (build, check or audit) and a config';
+    return 'name a command (build, check, audit or init) and a config';
   if (message === 'Missing required argument: out') return 'build needs an output folder: -o OUT';
   return message;
 }
@@ -35,22 +37,193 @@ function friendlier(message: string): string {
 /** A mistake in how tc-gen was called. */
 class UsageError extends Error {}
 
-/** Exit codes, documented in the README and `--help`. */
-export const ExitCode = { Ok: 0, ConfigErrors: 1, Usage: 2, Internal: 3 } as const;
-
-function printDiagnostics(diagnostics: readonly Diagnostic[], file: SourceFile | undefined): void {
-  const color = process.stderr.isTTY === true && !process.env['NO_COLOR'];
-  for (const diagnostic of diagnostics) {
-    const text = formatDiagnostic(diagnostic, {
-      color,
-      sourceLine: (name, line) => file?.lineIn(name, line),
-    });
-    process.stderr.write(`${text}\n`);
-  }
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  if (errors > 0)
-    process.stderr.write(`\n${errors} error${errors === 1 ? '' : 's'}; nothing was written.\n`);
+interface OutputOptions {
+  format: 'text' | 'json';
+  quiet: boolean;
+  verbose: boolean;
 }
+
+/**
+ * Where everything tc-gen prints goes. Diagnostics go to stderr as text, or to stdout as one
+ * JSON array under `--format json` (everything else then goes to stderr, so stdout parses).
+ * `--quiet` keeps errors only; `--verbose` adds each file and the time of each phase.
+ */
+class Reporter {
+  constructor(readonly options: OutputOptions) {}
+
+  /** Prints diagnostics; returns the number of errors among them. */
+  diagnostics(diagnostics: readonly Diagnostic[], file: SourceFile | undefined): number {
+    const shown = this.options.quiet
+      ? diagnostics.filter((d) => d.severity === 'error')
+      : diagnostics;
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    if (this.options.format === 'json') {
+      process.stdout.write(`${JSON.stringify(shown.map(toJsonDiagnostic), null, 2)}\n`);
+      return errors;
+    }
+    const color = wantsColor(process.stderr);
+    for (const diagnostic of shown) {
+      const text = formatDiagnostic(diagnostic, {
+        color,
+        sourceLine: (name, line) => file?.lineIn(name, line),
+      });
+      process.stderr.write(`${text}\n`);
+    }
+    if (errors > 0) process.stderr.write(`\n${plural(errors, 'error')}; nothing was written.\n`);
+
+    return errors;
+  }
+
+  /** A result line: stdout, or stderr when stdout carries JSON; nothing under `--quiet`. */
+  info(line: string): void {
+    if (this.options.quiet) return;
+    (this.options.format === 'json' ? process.stderr : process.stdout).write(`${line}\n`);
+  }
+
+  detail(line: string): void {
+    if (this.options.verbose) this.info(line);
+  }
+
+  /** Output that is the answer itself (a diff): printed even under `--quiet`. */
+  answer(text: string): void {
+    (this.options.format === 'json' ? process.stderr : process.stdout).write(text);
+  }
+}
+
+function reporterOf(args: { format?: string; quiet?: boolean; verbose?: boolean }): Reporter {
+  return new Reporter({
+    format: args.format === 'json' ? 'json' : 'text',
+    quiet: args.quiet === true,
+    verbose: args.verbose === true && args.quiet !== true,
+  });
+}
+
+/** Named types a client sees, GraphQL's own scalars left out. */
+function typeCount(plan: Plan): number {
+  const builtIn = new Set(specifiedScalarTypes.map((t) => t.name));
+  return Object.values(plan.schema.getTypeMap()).filter(
+    (t) => !t.name.startsWith('__') && !(isScalarType(t) && builtIn.has(t.name)),
+  ).length;
+}
+
+function protectedCount(plan: Plan): number {
+  return [...plan.protection.values()].reduce((n, fields) => n + fields.size, 0);
+}
+
+function shownPath(target: string): string {
+  return path.relative(process.cwd(), target) || '.';
+}
+
+interface BuildArgs {
+  config: string;
+  out: string;
+  strict: boolean;
+}
+
+/** One build into OUT: diagnostics, then the summary line. Returns the exit code. */
+async function buildOnce(args: BuildArgs, reporter: Reporter): Promise<number> {
+  const result: BuildResult = await build(args.config, args.out, process.cwd(), {
+    strict: args.strict,
+    onFile: (relative, action) => {
+      if (action !== 'unchanged') reporter.detail(`  ${action} ${relative}`);
+    },
+  });
+  reporter.diagnostics(result.diagnostics, result.file);
+  if (!result.plan || !result.written) return ExitCode.ConfigErrors;
+
+  const { written, timings, plan } = result;
+  const total = Object.values(timings).reduce((sum, ms) => sum + (ms ?? 0), 0);
+  reporter.info(
+    `tc-gen: ${plural(typeCount(plan), 'type')}, ` +
+      `${plural(plan.resolvers.length + plan.exprResolvers.length, 'resolver')}, ` +
+      `${plural(protectedCount(plan), 'protected field')} → ${shownPath(args.out)} ` +
+      `(${written.written} written, ${written.unchanged} unchanged, ${written.removed} removed) ` +
+      `in ${Math.round(total)} ms`,
+  );
+  reporter.detail(
+    `tc-gen: analyze ${Math.round(timings.analyze)} ms, emit ${Math.round(timings.emit ?? 0)} ms, ` +
+      `write ${Math.round(timings.write ?? 0)} ms`,
+  );
+
+  return ExitCode.Ok;
+}
+
+/** `build --check`: what a build would change in OUT, as a diff; exit 1 when anything would. */
+async function checkOutput(args: BuildArgs, reporter: Reporter): Promise<number> {
+  const result = await build(args.config, undefined, process.cwd(), { strict: args.strict });
+  reporter.diagnostics(result.diagnostics, result.file);
+  if (!result.files) return ExitCode.ConfigErrors;
+
+  const stale = await staleFiles(args.out, result.files);
+  if (stale.length === 0) {
+    reporter.detail(`tc-gen: ${shownPath(args.out)} is up to date`);
+    return ExitCode.Ok;
+  }
+  reporter.answer(stale.map((s) => s.diff).join(''));
+  const count = (kind: string) => stale.filter((s) => s.kind === kind).length;
+  process.stderr.write(
+    `tc-gen: ${shownPath(args.out)} is stale: ${count('changed')} changed, ${count('added')} added, ` +
+      `${count('removed')} removed; run 'tc-gen build ${args.config} -o ${args.out}'\n`,
+  );
+
+  return ExitCode.ConfigErrors;
+}
+
+/** `build --watch`: builds on every change until SIGINT/SIGTERM; never exits on a bad config. */
+async function watchAndBuild(args: BuildArgs, reporter: Reporter): Promise<number> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let watched = '';
+  try {
+    await watchBuild(
+      args.config,
+      async () => {
+        try {
+          await buildOnce(args, reporter);
+        } catch (error) {
+          // The folder refused or a write failed: said, and tried again on the next change.
+          if (!(error instanceof OutputError)) throw error;
+          process.stderr.write(`tc-gen: ${error.message}\n`);
+        }
+      },
+      {
+        signal: controller.signal,
+        onWatching: (files) => {
+          const list = files.map(shownPath).join(', ');
+          if (list === watched) return;
+          watched = list;
+          reporter.info(`tc-gen: watching ${list} (Ctrl-C to stop)`);
+        },
+      },
+    );
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+
+  return ExitCode.Ok;
+}
+
+const outputOptions = {
+  format: {
+    choices: ['text', 'json'] as const,
+    default: 'text' as const,
+    describe: 'diagnostics as text on stderr, or as one JSON array on stdout',
+  },
+  strict: {
+    type: 'boolean' as const,
+    default: false,
+    describe: 'treat warnings as errors (exit 1, nothing written)',
+  },
+  quiet: { type: 'boolean' as const, default: false, describe: 'print errors only' },
+  verbose: {
+    type: 'boolean' as const,
+    default: false,
+    describe: 'print each file written and the time of each phase',
+  },
+};
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode: number = ExitCode.Ok;
@@ -60,7 +233,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .scriptName('tc-gen')
       .version(TC_GEN_VERSION)
       .usage(
-        '$0 <command> [options]\n\nCompiles a Tailcall GraphQL config into a typed fastify + mercurius server.',
+        '$0 <command> [options]\n\nCompiles a Tailcall GraphQL config (.graphql, .json, .yaml) into a typed fastify + mercurius server.',
       )
       .command(
         'build <config>',
@@ -70,7 +243,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             .positional('config', {
               type: 'string',
               demandOption: true,
-              describe: 'the config (.graphql)',
+              describe: 'the config (.graphql, .json, .yml or .yaml)',
             })
             .option('out', {
               alias: 'o',
@@ -78,26 +251,36 @@ export async function main(argv: readonly string[]): Promise<number> {
               demandOption: true,
               describe: 'output folder',
             })
-            .example('$0 build config.graphql -o server', 'generate ./server from config.graphql'),
+            .option('check', {
+              type: 'boolean',
+              default: false,
+              describe: 'write nothing; print a diff of what is stale in OUT and exit 1 if any',
+            })
+            .option('watch', {
+              alias: 'w',
+              type: 'boolean',
+              default: false,
+              describe: 'rebuild whenever the config or a linked file changes',
+            })
+            .options(outputOptions)
+            .example('$0 build config.graphql -o server', 'generate ./server from config.graphql')
+            .example(
+              '$0 build config.graphql -o server --check',
+              'in CI: fail when ./server is stale',
+            )
+            .example('$0 build config.yaml -o server --watch', 'rebuild on every save')
+            .example(
+              '$0 build config.graphql -o server --strict --format json',
+              'warnings fail; JSON diagnostics',
+            ),
         async (args) => {
-          const started = performance.now();
-          const result = await build(args.config, args.out);
-          printDiagnostics(result.diagnostics, result.file);
-          if (!result.plan || !result.written) {
-            exitCode = ExitCode.ConfigErrors;
-            return;
-          }
-          const { written } = result;
-          const ms = Math.round(performance.now() - started);
-          const protectedCount = [...result.plan.protection.values()].reduce(
-            (n, fields) => n + fields.size,
-            0,
-          );
-          process.stdout.write(
-            `tc-gen: ${plural(result.plan.resolvers.length, 'resolver')}, ${plural(protectedCount, 'protected field')} → ` +
-              `${path.relative(process.cwd(), args.out) || '.'} (${written.written} written, ` +
-              `${written.unchanged} unchanged, ${written.removed} removed) in ${ms} ms\n`,
-          );
+          if (args.check && args.watch)
+            throw new UsageError('--check and --watch do not go together');
+          const reporter = reporterOf(args);
+          const buildArgs = { config: args.config, out: args.out, strict: args.strict };
+          if (args.check) exitCode = await checkOutput(buildArgs, reporter);
+          else if (args.watch) exitCode = await watchAndBuild(buildArgs, reporter);
+          else exitCode = await buildOnce(buildArgs, reporter);
         },
       )
       .command(
@@ -108,17 +291,22 @@ export async function main(argv: readonly string[]): Promise<number> {
             .positional('config', {
               type: 'string',
               demandOption: true,
-              describe: 'the config (.graphql)',
+              describe: 'the config (.graphql, .json, .yml or .yaml)',
             })
-            .example('$0 check config.graphql', 'list every mistake in config.graphql'),
+            .options(outputOptions)
+            .example('$0 check config.graphql', 'list every mistake in config.graphql')
+            .example('$0 check config.graphql --format json', 'the same, for a machine'),
         async (args) => {
-          const plan = await planOf(args.config);
-          if (!plan) {
+          const reporter = reporterOf(args);
+          const result = await analyze(args.config, process.cwd(), { strict: args.strict });
+          reporter.diagnostics(result.diagnostics, result.file);
+          if (!result.plan) {
             exitCode = ExitCode.ConfigErrors;
             return;
           }
-          process.stdout.write(
-            `tc-gen: ${args.config} is valid (${plural(plan.resolvers.length, 'resolver')})\n`,
+          const { plan } = result;
+          reporter.info(
+            `tc-gen: ${args.config} is valid (${plural(plan.resolvers.length + plan.exprResolvers.length, 'resolver')})`,
           );
         },
       )
@@ -130,7 +318,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             .positional('config', {
               type: 'string',
               demandOption: true,
-              describe: 'the config (.graphql)',
+              describe: 'the config (.graphql, .json, .yml or .yaml)',
             })
             .option('json', {
               type: 'boolean',
@@ -147,12 +335,13 @@ export async function main(argv: readonly string[]): Promise<number> {
               'fail CI when a User field is public',
             ),
         async (args) => {
-          const plan = await planOf(args.config);
-          if (!plan) {
+          const result = await analyze(args.config);
+          reporterOf({}).diagnostics(result.diagnostics, result.file);
+          if (!result.plan) {
             exitCode = ExitCode.ConfigErrors;
             return;
           }
-          const report = audit(plan);
+          const report = audit(result.plan);
           process.stdout.write(
             args.json ? `${JSON.stringify(report, null, 2)}\n` : formatAudit(report),
           );
@@ -168,11 +357,37 @@ export async function main(argv: readonly string[]): Promise<number> {
           }
         },
       )
-      .demandCommand(1, 'name a command: build, check or audit')
+      .command(
+        'init [dir]',
+        'start a project in DIR: a config, a README and editor files for the directives',
+        (y) =>
+          y
+            .positional('dir', {
+              type: 'string',
+              default: '.',
+              describe: 'folder (made if missing)',
+            })
+            .example('$0 init my-api', 'write my-api/config.graphql and friends'),
+        async (args) => {
+          const written = await init(args.dir);
+          process.stdout.write(
+            `tc-gen: wrote ${written.join(', ')} in ${shownPath(args.dir)}\n` +
+              `next: tc-gen build ${path.join(shownPath(args.dir), 'config.graphql')} -o server\n`,
+          );
+        },
+      )
+      .example('$0 init my-api', 'start a project: config, README, editor files')
+      .example('$0 check config.graphql', 'report every mistake, writing nothing')
+      .example('$0 build config.graphql -o server', 'compile into ./server')
+      .example('$0 build config.graphql -o server --check', 'in CI: exit 1 when ./server is stale')
+      .example('$0 audit config.graphql --fail-on-public "User.*"', 'in CI: no public User field')
+      .demandCommand(1, 'name a command: build, check, audit or init')
       .strict()
       .strictCommands()
       .epilog(
-        'Exit codes: 0 success, 1 the config has errors, 2 usage or output-folder error, 3 internal error.',
+        'Exit codes: 0 success, 1 the config has errors (or is stale, with build --check), ' +
+          '2 usage or output-folder error, 3 internal error.\n' +
+          'Colour: on a terminal only; NO_COLOR turns it off, FORCE_COLOR on.',
       )
       .exitProcess(false)
       .fail((message, error) => {
@@ -180,6 +395,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         throw error ?? new UsageError(friendlier(message));
       })
       .help()
+      .wrap(100)
       .parseAsync();
   } catch (error) {
     if (error instanceof UsageError) {

@@ -69,6 +69,10 @@ export const DiagnosticCode = {
   InvalidBatching: 'TCG_INVALID_BATCHING',
   /** `{{.headers.x}}` for a header not in `@upstream(allowedHeaders:)`: it reads as empty text. */
   HeaderNotAllowed: 'TCG_HEADER_NOT_ALLOWED',
+  /** An `@http` field under a list without `batchKey`: one upstream call per item. */
+  NPlusOne: 'TCG_N_PLUS_ONE',
+  /** An auth link that no `@protected` can use. */
+  UnusedLink: 'TCG_UNUSED_LINK',
 } as const;
 
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
@@ -151,6 +155,56 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
       return a.index - b.index;
     })
     .map(({ d }) => d);
+}
+
+/** Every warning as an error (`--strict`): a build that warns then writes nothing. */
+export function warningsAsErrors(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => (d.severity === 'warning' ? { ...d, severity: 'error' } : d));
+}
+
+/** A diagnostic as `--format json` prints it; positions are 1-based, `endColumn` exclusive. */
+export interface JsonDiagnostic {
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  endLine: number | null;
+  endColumn: number | null;
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  trace: string | null;
+  hint: string | null;
+}
+
+export function toJsonDiagnostic(d: Diagnostic): JsonDiagnostic {
+  const located = d.span !== undefined && d.span.line > 0;
+  return {
+    file: d.span?.file ?? null,
+    line: located ? d.span!.line : null,
+    column: located ? d.span!.column : null,
+    endLine: located ? d.span!.line : null,
+    endColumn: located ? d.span!.column + d.span!.length : null,
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    trace: d.trace ?? null,
+    hint: d.hint ?? null,
+  };
+}
+
+/**
+ * Whether to colour output written to a stream: `FORCE_COLOR` (anything but `0`) forces it,
+ * `NO_COLOR` (any value) turns it off, otherwise only a terminal gets colour.
+ */
+export function wantsColor(
+  stream: { isTTY?: boolean },
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): boolean {
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined && force !== '0' && force !== 'false') return true;
+  if (force === '0' || force === 'false') return false;
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  return stream.isTTY === true;
 }
 
 export interface FormatOptions {

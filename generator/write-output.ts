@@ -21,9 +21,17 @@ export interface WriteSummary {
  * no longer generates are removed; everything else in the folder (e.g.
  * node_modules, dist) is left alone. Each file is replaced atomically.
  */
+export type FileAction = 'written' | 'unchanged' | 'removed';
+
+export interface WriteOptions {
+  /** Told of each file once it is written, found unchanged or removed. */
+  onFile?: (relative: string, action: FileAction) => void;
+}
+
 export async function writeOutput(
   outDir: string,
   files: ReadonlyMap<string, string>,
+  options: WriteOptions = {},
 ): Promise<WriteSummary> {
   const previous = await readPreviousFiles(outDir);
   const summary: WriteSummary = { written: 0, unchanged: 0, removed: 0 };
@@ -31,19 +39,20 @@ export async function writeOutput(
   // Stage every changed file next to its target first; only when all of them are written are
   // they moved into place, so a failure (a full disk, a file where a folder should be) leaves
   // the previous output as it was.
-  const staged: { temporary: string; target: string }[] = [];
+  const staged: { temporary: string; target: string; relative: string }[] = [];
   try {
     for (const [relative, content] of files) {
       const target = path.join(outDir, ...relative.split('/'));
       const existing = await readFile(target, 'utf8').catch(() => undefined);
       if (existing === content) {
         summary.unchanged++;
+        options.onFile?.(relative, 'unchanged');
         continue;
       }
       await mkdir(path.dirname(target), { recursive: true });
       const temporary = `${target}.tc-gen-${process.pid}.tmp`;
       await writeFile(temporary, content);
-      staged.push({ temporary, target });
+      staged.push({ temporary, target, relative });
     }
   } catch (error) {
     await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })));
@@ -51,9 +60,10 @@ export async function writeOutput(
       `cannot write into ${outDir}: ${(error as Error).message}; nothing was changed`,
     );
   }
-  for (const { temporary, target } of staged) {
+  for (const { temporary, target, relative } of staged) {
     await rename(temporary, target);
     summary.written++;
+    options.onFile?.(relative, 'written');
   }
 
   for (const relative of previous) {
@@ -62,12 +72,17 @@ export async function writeOutput(
     await rm(target, { force: true });
     await removeEmptyParents(path.dirname(target), outDir);
     summary.removed++;
+    options.onFile?.(relative, 'removed');
   }
 
   return summary;
 }
 
-async function readPreviousFiles(outDir: string): Promise<string[]> {
+/**
+ * The files tc-gen wrote into `outDir` last time, from its marker; none when the folder does
+ * not exist or is empty. Refuses (`OutputError`) a folder tc-gen did not generate.
+ */
+export async function readPreviousFiles(outDir: string): Promise<string[]> {
   let entries: string[];
   try {
     entries = await readdir(outDir);

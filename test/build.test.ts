@@ -158,7 +158,7 @@ describe('tc-gen CLI', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(
       result.stdout,
-      /^tc-gen: 1 resolver, 7 protected fields → .+ \(\d+ written, 0 unchanged, 0 removed\) in \d+ ms\n$/,
+      /^tc-gen: 2 types, 1 resolver, 7 protected fields → .+ \(\d+ written, 0 unchanged, 0 removed\) in \d+ ms\n$/,
     );
   });
 
@@ -178,7 +178,7 @@ describe('tc-gen CLI', () => {
     assert.equal(usage.code, 2);
     assert.match(
       usage.stderr,
-      /^tc-gen: unknown command 'frobnicate': the commands are build, check and audit\n/,
+      /^tc-gen: unknown command 'frobnicate': the commands are build, check, audit and init\n/,
     );
     assert.match(usage.stderr, /Run 'tc-gen --help' for usage/);
 
