@@ -44,17 +44,24 @@ export function emitPackageJson(plan: Plan): string {
       serve: 'node dist/main.js',
       typecheck: 'tsc --noEmit -p tsconfig.json',
     },
-    dependencies: {
+    dependencies: sortedByName({
       '@tc-gen/runtime': `file:${VENDOR_DIR}`,
       ...DEPENDENCIES,
       ...(plan.server.graphiql ? GRAPHIQL_DEPENDENCIES : {}),
-    },
+    }),
     devDependencies: { '@types/node': '~20.19.43', typescript: '~6.0.3' },
     // The newest cookie and content-disposition (pulled in by fastify and mercurius) declare
     // Node 22; these releases have the same API and support Node 20.
     overrides: NODE_20_OVERRIDES,
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** npm's own order for dependency lists, so that `npm install` leaves package.json unchanged. */
+function sortedByName(entries: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }
 
 export function emitTsconfig(): string {
