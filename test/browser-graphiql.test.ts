@@ -99,11 +99,13 @@ describe('GraphiQL served by a generated server', () => {
     assert.ok(schema.data?.__schema, JSON.stringify(schema).slice(0, 300));
 
     await page.locator('.graphiql-query-editor .CodeMirror').waitFor({ timeout: 10_000 });
-    await page.evaluate(() => {
-      const editor = document.querySelector('.graphiql-query-editor .CodeMirror') as
-        (Element & { CodeMirror: { setValue(text: string): void } }) | null;
-      editor?.CodeMirror.setValue('query Greet {\n  greeting(name: "browser")\n}\n');
-    });
+    // CodeMirror keeps its API on its element; the test's own TypeScript has no DOM types.
+    const query = 'query Greet {\n  greeting(name: "browser")\n}\n';
+    await page
+      .locator('.graphiql-query-editor .CodeMirror')
+      .evaluate((editor: unknown, text: string) => {
+        (editor as { CodeMirror: { setValue(value: string): void } }).CodeMirror.setValue(text);
+      }, query);
     await page.locator('.graphiql-execute-button').click();
 
     const result = page.locator('.graphiql-response');

@@ -254,6 +254,13 @@ describe('a generated server in operation', () => {
       assert.equal(result.errors.length, 1, body);
       assert.ok(result.errors[0]?.message.length, body);
     }
+    for (const body of ['{"query": ""}', '{}']) {
+      const response = await post(server, body);
+      assert.deepEqual(await response.json(), {
+        data: null,
+        errors: [{ message: 'The request has no query: send {"query": "..."}' }],
+      });
+    }
     await assertStillServing(server);
   });
 

@@ -31,7 +31,21 @@ export function alwaysOkErrorFormatter(
     reply: { log: quiet },
   } as unknown as MercuriusContext);
   noteErrors(context.reply?.request, response.errors?.length ?? 0);
+  if (execution.errors.length === 1 && isMissingQuery(execution.errors[0])) {
+    return { statusCode: 200, response: { data: null, errors: [{ message: MISSING_QUERY }] } };
+  }
   return { statusCode: 200, response };
+}
+
+/**
+ * The answer to `{}` or `{"query": ""}`, instead of mercurius's `Unknown query`, which is about
+ * persisted queries.
+ */
+const MISSING_QUERY = 'The request has no query: send {"query": "..."}';
+
+function isMissingQuery(error: unknown): boolean {
+  const original = (error as { originalError?: { code?: unknown } } | undefined)?.originalError;
+  return original?.code === 'MER_ERR_GQL_PERSISTED_QUERY_NOT_FOUND';
 }
 
 /** The health route Tailcall serves (`@server(routes: {status})`). */
