@@ -66,7 +66,7 @@ describe('diagnostics on the command line', () => {
     assert.equal(check.code, 0, check.stderr);
     assert.equal(
       check.stderr.split('\n')[0],
-      `${config}:3:47 warning TCG_N_PLUS_ONE Post.user makes one upstream call per Post: the list Query.posts can hold many, and @http has no batchKey [at Post.user.@http]`,
+      `${config}:3:46 warning TCG_N_PLUS_ONE Post.user makes one upstream call per Post: the list Query.posts can hold many, and @http has no batchKey [at Post.user.@http]`,
     );
     assert.match(check.stderr, /hint: give the upstream a way to answer many keys at once/);
 
