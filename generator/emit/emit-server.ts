@@ -214,7 +214,7 @@ export function emitServer(plan: Plan): string {
         ]
       : []),
     '  // `curl --data` sends a JSON body as a form; read it as JSON, as Tailcall does.',
-    '  acceptAnyJsonBody(app);',
+    `  acceptAnyJsonBody(app${server.batchRequests ? ', { batchRequests: true }' : ''});`,
     '  plainJsonContentType(app);',
     ...(policy ? [`  upstreamResponseHeaders(app, ${policy});`] : []),
     ...(server.headers.cors ? [`  cors(app, ${JSON.stringify(server.headers.cors)});`] : []),

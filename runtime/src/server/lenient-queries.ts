@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import {
+  GraphQLError,
   getNamedType,
   isCompositeType,
   isEnumType,
@@ -15,6 +16,7 @@ import {
   valueFromASTUntyped,
   type ArgumentNode,
   type DirectiveNode,
+  type DefinitionNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -74,6 +76,8 @@ export function lenientQueries(app: FastifyInstance): void {
 
   // Runs once per distinct query: mercurius caches the validated document.
   app.graphql.addHook('preValidation', async (hookSchema, document) => {
+    const clash = definitionClash(document);
+    if (clash) throw clash;
     if (relaxDocument(hookSchema, document, missing)) incomplete.add(document);
   });
   app.graphql.addHook('preExecution', async (hookSchema, document, context, variables) => {
@@ -89,6 +93,48 @@ export function lenientQueries(app: FastifyInstance): void {
     }
     return undefined;
   });
+}
+
+/**
+ * Tailcall's parser refuses a document that defines an operation or fragment name twice, or an
+ * anonymous operation beside any other, before anything is validated: one error for the first
+ * clash in document order, located at the later definition, then the earlier one.
+ */
+export function definitionClash(document: DocumentNode): GraphQLError | undefined {
+  const operations = new Map<string, DefinitionNode>();
+  const fragments = new Map<string, DefinitionNode>();
+  let anonymous: DefinitionNode | undefined;
+  let lastNamed: DefinitionNode | undefined;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      const first = fragments.get(definition.name.value);
+      if (first)
+        return clash(`fragment ${definition.name.value} is defined twice`, definition, first);
+      fragments.set(definition.name.value, definition);
+      continue;
+    }
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    const name = definition.name?.value;
+    // An anonymous operation is named first in the error: the later one when there are two.
+    if (name === undefined) {
+      // TODO: after several named operations, Tailcall names one of them in an order its hash
+      // map decides; the last one defined is what a request showed.
+      const earlier = anonymous ?? lastNamed;
+      if (earlier) return clash('document contains multiple operations', definition, earlier);
+      anonymous = definition;
+      continue;
+    }
+    if (anonymous) return clash('document contains multiple operations', anonymous, definition);
+    const first = operations.get(name);
+    if (first) return clash(`operation ${name} is defined twice`, definition, first);
+    operations.set(name, definition);
+    lastNamed = definition;
+  }
+  return undefined;
+}
+
+function clash(message: string, ...nodes: DefinitionNode[]): GraphQLError {
+  return new GraphQLError(message, { nodes });
 }
 
 /** Whether graphql-jit's own checks of built-in scalar variables accept these values. */
