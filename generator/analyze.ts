@@ -8,7 +8,8 @@ import { loadConfig } from './load/load-config.ts';
 import type { SourceFile } from './load/source-file.ts';
 import { directivesOf, type DirectiveIndex } from './model.ts';
 import { ResolverNames } from './naming.ts';
-import type { ExprResolverPlan, HttpResolverPlan, Plan } from './plan/plan.ts';
+import type { CallResolverPlan, ExprResolverPlan, HttpResolverPlan, Plan } from './plan/plan.ts';
+import { compileCall } from './validate/call.ts';
 import { compileExpr } from './validate/expr.ts';
 import { compileHttp } from './validate/http.ts';
 import { indexDirectives } from './validate/index-directives.ts';
@@ -18,6 +19,7 @@ import { planDiscriminators } from './validate/discriminators.ts';
 import { planProtection } from './validate/protected.ts';
 import { checkRootResolvers } from './validate/root-resolvers.ts';
 import { buildSchemas } from './validate/schema.ts';
+import { shapeSchema } from './validate/shape.ts';
 import { readServerSettings, readUpstreamSettings } from './validate/settings.ts';
 
 export interface AnalyzeResult {
@@ -63,6 +65,12 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
   const resolvers: HttpResolverPlan[] = [];
   const names = new ResolverNames();
   const exprResolvers: ExprResolverPlan[] = [];
+  const callResolvers: CallResolverPlan[] = [];
+  const resolverKind = (coordinate: string): string | undefined => {
+    for (const kind of ['http', 'expr', 'const', 'call'])
+      if (directivesOf(index, coordinate, kind).length > 0) return kind === 'const' ? 'expr' : kind;
+    return undefined;
+  };
   const reportedUndeclaredArguments = new Set<string>();
   const roots = [schema.getQueryType(), schema.getMutationType()];
   for (const type of Object.values(schema.getTypeMap())) {
@@ -70,22 +78,19 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
     const isRootType = roots.includes(type);
     for (const field of Object.values(type.getFields())) {
       const coordinate = `${type.name}.${field.name}`;
-      const https = directivesOf(index, coordinate, 'http');
-      const [http, second] = https;
-      if (second) {
-        bag.error(
-          DiagnosticCode.Unsupported,
-          'several @http directives on one field are not supported by this version of tc-gen',
-          file.spanOf(second.node),
-          second.trace,
-        );
-      }
+      const [http] = directivesOf(index, coordinate, 'http');
       const exprs = [
         ...directivesOf(index, coordinate, 'expr'),
         ...directivesOf(index, coordinate, 'const'),
       ];
-      if (exprs.length > (http ? 0 : 1)) {
-        const extra = exprs[http ? 0 : 1]!;
+      const [call] = directivesOf(index, coordinate, 'call');
+      const all = (index.fields.get(coordinate) ?? []).filter((d) =>
+        ['http', 'expr', 'const', 'call'].includes(d.name),
+      );
+      if (all.length > 1) {
+        // TODO: Tailcall deep-merges the results of several resolvers on one field; tc-gen
+        // does not generate that merge yet, so such a config is refused rather than half-served.
+        const extra = all[1]!;
         bag.error(
           DiagnosticCode.Unsupported,
           'several resolver directives on one field are not supported by this version of tc-gen',
@@ -104,6 +109,37 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
         undeclaredTypes: schemas.undeclaredTypes,
         reportedUndeclaredArguments,
       };
+      if (call) {
+        const steps = compileCall(
+          call,
+          scope,
+          schema,
+          (c) => resolverKind(c) !== undefined,
+          upstream,
+          file,
+          bag,
+        );
+        if (!steps || publicSchema.getType(type.name) !== type) continue;
+        // The operation is checked against the protection of every field the call reaches.
+        const ids =
+          protection.get(type.name)?.get(field.name) ??
+          steps
+            .map((s) => protection.get(s.typeName)?.get(s.fieldName))
+            .find((found) => found !== undefined);
+        if (ids !== undefined) {
+          const table = protection.get(type.name) ?? new Map<string, string[]>();
+          table.set(field.name, [...ids]);
+          protection.set(type.name, table);
+        }
+        callResolvers.push({
+          typeName: type.name,
+          fieldName: field.name,
+          functionName: names.next(type.name, field.name),
+          steps,
+          ...(ids === undefined ? {} : { protection: ids }),
+        });
+        continue;
+      }
       const [expr] = exprs;
       if (expr) {
         const body = compileExpr(expr, scope, upstream, file, bag);
@@ -147,8 +183,41 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
     bag,
   );
 
+  const shape = shapeSchema(schemas.document, schema, index, resolverKind, file, bag);
+
   lintConfig({ schema: publicSchema, index, resolvers, authLinks, protection }, file, bag);
   if (bag.hasErrors) return { diagnostics: sortDiagnostics(bag.items), file };
+
+  // Clients name fields as published: the protection table follows `@modify` and `@addField`.
+  const published = (typeName: string, fieldName: string) => {
+    const coordinate = `${typeName}.${fieldName}`;
+    return shape.omitted.has(coordinate) ? undefined : (shape.renamed.get(coordinate) ?? fieldName);
+  };
+  const clientProtection = new Map<string, Map<string, readonly string[]>>();
+  const clientReasons = new Map<string, 'field' | 'type' | 'output'>();
+  const protect = (typeName: string, fieldName: string, ids: readonly string[]) => {
+    if (!shape.clientSchema.getType(typeName)) return;
+    const fields = clientProtection.get(typeName) ?? new Map<string, readonly string[]>();
+    fields.set(fieldName, ids);
+    clientProtection.set(typeName, fields);
+  };
+  for (const [typeName, fields] of protection) {
+    for (const [fieldName, ids] of fields) {
+      const name = published(typeName, fieldName);
+      if (name === undefined) continue;
+      protect(typeName, name, ids);
+      const reason = protectionReasons.get(`${typeName}.${fieldName}`);
+      if (reason) clientReasons.set(`${typeName}.${name}`, reason);
+    }
+  }
+  // An added field runs (or reads) its first field: it needs what that field needs.
+  for (const added of shape.added) {
+    const ids = protection.get(added.typeName)?.get(added.first);
+    if (ids === undefined) continue;
+    protect(added.typeName, added.name, ids);
+    const reason = protectionReasons.get(`${added.typeName}.${added.first}`);
+    if (reason) clientReasons.set(`${added.typeName}.${added.name}`, reason);
+  }
 
   const isPublic = (coordinate: string) =>
     publicSchema.getType(coordinate.slice(0, coordinate.indexOf('.'))) !== undefined;
@@ -156,16 +225,19 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
     plan: {
       configName: path.basename(file.path),
       schema: publicSchema,
+      clientSchema: shape.clientSchema,
+      renamed: shape.renamed,
+      omitted: shape.omitted,
+      addedFields: shape.added,
       server,
       upstream,
       authLinks,
       resolvers,
       exprResolvers,
+      callResolvers,
       enumAliases: enumAliasesOf(index),
-      protection: new Map([...protection].filter(([typeName]) => publicSchema.getType(typeName))),
-      protectionReasons: new Map(
-        [...protectionReasons].filter(([coordinate]) => isPublic(coordinate)),
-      ),
+      protection: clientProtection,
+      protectionReasons: clientReasons,
       discriminators: new Map([...discriminators].filter(([coordinate]) => isPublic(coordinate))),
     },
     diagnostics: sortDiagnostics(bag.items),

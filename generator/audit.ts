@@ -28,7 +28,7 @@ export function audit(plan: Plan): AuditReport {
   const fields: AuditedField[] = [];
   const protectedBy = new Map<string, string[]>();
 
-  for (const type of Object.values(plan.schema.getTypeMap())) {
+  for (const type of Object.values(plan.clientSchema.getTypeMap())) {
     if (type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) continue;
     for (const field of Object.values(type.getFields())) {
       const coordinate = `${type.name}.${field.name}`;
@@ -50,7 +50,7 @@ export function audit(plan: Plan): AuditReport {
   for (const entry of fields) {
     if (entry.protected) continue;
     const [typeName, fieldName] = entry.field.split('.') as [string, string];
-    const type = plan.schema.getType(typeName);
+    const type = plan.clientSchema.getType(typeName);
     if (!type || !(isObjectType(type) || isInterfaceType(type))) continue;
     const output = getNamedType(type.getFields()[fieldName]!.type).name;
     const guards = protectedBy.get(output);

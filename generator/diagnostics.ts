@@ -73,6 +73,12 @@ export const DiagnosticCode = {
   NPlusOne: 'TCG_N_PLUS_ONE',
   /** An auth link that no `@protected` can use. */
   UnusedLink: 'TCG_UNUSED_LINK',
+  /** `@addField` with a path that does not exist or runs through another resolver. */
+  InvalidAddField: 'TCG_INVALID_ADD_FIELD',
+  /** `@modify(name:)` to a name the type already has from an interface. */
+  InvalidModify: 'TCG_INVALID_MODIFY',
+  /** `@call` steps naming no root field, one without a resolver, or leaving out its arguments. */
+  InvalidCall: 'TCG_INVALID_CALL',
 } as const;
 
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];

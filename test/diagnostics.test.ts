@@ -239,7 +239,7 @@ type Query {
       "3:16 TCG_UNDECLARED_TYPE Undeclared type 'Strin' was found [at Query.a]",
       "3:38 TCG_TEMPLATE_UNKNOWN_ARG no argument 'idd' found [at Query.a.@http.path]",
       "4:24 TCG_INVALID_URL @http(url:) must be an http(s) URL, got 'ftp://host/b' [at Query.b.@http.url]",
-      '5:13 TCG_UNSUPPORTED @call is not supported by this version of tc-gen [at Query.c.@call]',
+      '5:13 TCG_INVALID_CALL field d has no resolver [at Query.c.@call]',
       '6:3 TCG_MISSING_RESOLVER No resolver has been found in the schema [at Query.d]',
       '7:50 TCG_UNKNOWN_ARGUMENT Parsing failed because of unknown field `valeu`, expected one of `key`, `value`, `skipEmpty` [at Query.e.@http.query.0.valeu]',
     ]);

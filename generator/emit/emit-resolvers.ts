@@ -11,7 +11,14 @@ import { Project, VariableDeclarationKind, type SourceFile, type WriterFunction 
 
 import { argsTypeName, propertyKey, typeName } from '../naming.ts';
 import type { JsonValue } from '../load/decode-directive.ts';
-import type { DiscriminatorPlan, HttpResolverPlan, Plan, ValueTemplate } from '../plan/plan.ts';
+import type {
+  CallResolverPlan,
+  DiscriminatorPlan,
+  HttpResolverPlan,
+  Plan,
+  ValueTemplate,
+} from '../plan/plan.ts';
+import type { AddedField } from '../validate/shape.ts';
 import { parseTemplate } from '../template/mustache.ts';
 import { ExpressionWriter } from './expressions.ts';
 import { lineText } from './comments.ts';
@@ -128,6 +135,9 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
     });
   }
 
+  for (const resolver of plan.callResolvers) emitCallResolver(resolver, plan, file, expressions);
+  for (const added of plan.addedFields) emitAddedField(added, plan, file, expressions);
+
   file.insertVariableStatements(
     0,
     [...discriminators]
@@ -175,7 +185,7 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
 
   const runtimeImports = [...expressions.used, 'type EnumAliases'];
   if (discriminators.size > 0) runtimeImports.push('discriminate', 'type AbstractType');
-  if (Object.values(plan.schema.getTypeMap()).some((t) => isAbstractType(t)))
+  if (Object.values(plan.clientSchema.getTypeMap()).some((t) => isAbstractType(t)))
     runtimeImports.push('concreteTypeName');
   if (plan.resolvers.some((r) => r.query.length > 0)) runtimeImports.push('buildQuery');
   if (usesForwarding) runtimeImports.push('forwardHeaders');
@@ -278,7 +288,7 @@ function resolverBody(
 
 function resolverMap(plan: Plan): WriterFunction {
   const byType = new Map<string, FieldResolver[]>();
-  for (const resolver of [...plan.resolvers, ...plan.exprResolvers]) {
+  for (const resolver of [...plan.resolvers, ...plan.exprResolvers, ...plan.callResolvers]) {
     byType.set(resolver.typeName, [...(byType.get(resolver.typeName) ?? []), resolver]);
   }
   const roots = [plan.schema.getQueryType(), plan.schema.getMutationType()].filter(
@@ -291,48 +301,73 @@ function resolverMap(plan: Plan): WriterFunction {
     writer.block(() => {
       for (const type of Object.values(plan.schema.getTypeMap())) {
         if (!isObjectType(type) || type.name.startsWith('__')) continue;
-        const resolvers = byType.get(type.name) ?? [];
+        if (!plan.clientSchema.getType(type.name)) continue;
+        // Registered under the names clients use; hidden fields get no resolver of their own.
+        const published = (name: string) => {
+          const coordinate = `${type.name}.${name}`;
+          return plan.omitted.has(coordinate) ? undefined : (plan.renamed.get(coordinate) ?? name);
+        };
+        const resolvers = (byType.get(type.name) ?? []).filter(
+          (r) => published(r.fieldName) !== undefined,
+        );
+        const added = plan.addedFields.filter((a) => a.typeName === type.name);
+        const renamedPlain = Object.values(type.getFields()).filter(
+          (f) =>
+            plan.renamed.has(`${type.name}.${f.name}`) &&
+            published(f.name) !== undefined &&
+            !resolvers.some((r) => r.fieldName === f.name) &&
+            !plan.discriminators.has(`${type.name}.${f.name}`),
+        );
         const isRoot = roots.includes(type);
-        const namespaces = namespaceFields(type, resolvers, hasResolvers);
+        const namespaces = namespaceFields(type, resolvers, hasResolvers).filter(
+          (name) => published(name) !== undefined,
+        );
         const abstract = Object.values(type.getFields()).filter(
           (f) =>
             !resolvers.some((r) => r.fieldName === f.name) &&
+            published(f.name) !== undefined &&
             plan.discriminators.has(`${type.name}.${f.name}`),
         );
         const inherited = Object.values(type.getFields()).filter(
           (f) =>
-            OBJECT_PROTOTYPE_MEMBERS.has(f.name) &&
+            OBJECT_PROTOTYPE_MEMBERS.has(published(f.name) ?? '') &&
             !resolvers.some((r) => r.fieldName === f.name) &&
             !abstract.includes(f) &&
+            !renamedPlain.includes(f) &&
             !namespaces.includes(f.name),
         );
         if (
           resolvers.length === 0 &&
           namespaces.length === 0 &&
           abstract.length === 0 &&
-          inherited.length === 0
+          inherited.length === 0 &&
+          renamedPlain.length === 0 &&
+          added.length === 0
         )
           continue;
+        const key = (name: string) => propertyKey(published(name) ?? name);
         writer.write(`${propertyKey(type.name)}: `).block(() => {
-          for (const r of resolvers)
-            writer.writeLine(`${propertyKey(r.fieldName)}: ${r.functionName},`);
+          for (const r of resolvers) writer.writeLine(`${key(r.fieldName)}: ${r.functionName},`);
+          for (const a of added)
+            writer.writeLine(`${propertyKey(a.name)}: ${addedFieldFunction(a)},`);
           for (const f of abstract) {
             const d = plan.discriminators.get(`${type.name}.${f.name}`) as DiscriminatorPlan;
             writer.writeLine(
-              `${propertyKey(f.name)}: (parent: Record<string, unknown>) => discriminate(parent[${JSON.stringify(f.name)}], ${discriminatorName(d)}),`,
+              `${key(f.name)}: (parent: Record<string, unknown>) => discriminate(parent[${JSON.stringify(f.name)}], ${discriminatorName(d)}),`,
             );
           }
-          for (const f of inherited) {
-            // graphql-js would find (and call) Object.prototype's member when the value lacks it.
+          for (const f of [...inherited, ...renamedPlain]) {
+            // The value keeps the declared name; an own-property check keeps graphql-js from
+            // finding (and calling) an Object.prototype member when the value lacks it.
             writer.writeLine(
-              `${propertyKey(f.name)}: (parent: Record<string, unknown>) => (Object.hasOwn(parent, ${JSON.stringify(f.name)}) ? parent[${JSON.stringify(f.name)}] : null),`,
+              `${key(f.name)}: (parent: Record<string, unknown>) => (Object.hasOwn(parent, ${JSON.stringify(f.name)}) ? parent[${JSON.stringify(f.name)}] : null),`,
             );
           }
           for (const name of namespaces) {
             writer.writeLine(
               isRoot
-                ? `${propertyKey(name)}: () => ({}),`
-                : `${propertyKey(name)}: (parent: Record<string, unknown>) => parent[${JSON.stringify(name)}] ?? {},`,
+                ? `${key(name)}: () => ({}),`
+                : `${key(name)}: (parent: Record<string, unknown>) => parent[${JSON.stringify(name)}] ?? {},`,
             );
           }
         });
@@ -340,6 +375,7 @@ function resolverMap(plan: Plan): WriterFunction {
       }
       for (const type of Object.values(plan.schema.getTypeMap())) {
         if (!isAbstractType(type) || type.name.startsWith('__')) continue;
+        if (!plan.clientSchema.getType(type.name)) continue;
         const members = plan.schema.getPossibleTypes(type).map((t) => t.name);
         writer.write(`${propertyKey(type.name)}: `).block(() => {
           writer.writeLine(
@@ -372,7 +408,9 @@ function namespaceFields(
 
 /** Object types with a resolver on some field, at any depth below. */
 function leadsToResolvers(plan: Plan): Set<string> {
-  const direct = new Set([...plan.resolvers, ...plan.exprResolvers].map((r) => r.typeName));
+  const direct = new Set(
+    [...plan.resolvers, ...plan.exprResolvers, ...plan.callResolvers].map((r) => r.typeName),
+  );
   const result = new Set<string>();
   const visit = (type: GraphQLObjectType, seen: Set<string>): boolean => {
     if (result.has(type.name) || direct.has(type.name)) return true;
@@ -506,4 +544,151 @@ function withEnumAliases(
   if (!plan.enumAliases.has(named.name)) return value;
   expressions.used.add('enumValue');
   return `enumValue(${value}, enumAliases[${JSON.stringify(named.name)}] ?? {})`;
+}
+
+/** Every resolver function of the plan, by `Type.field` as declared. */
+function resolverFunctions(plan: Plan): Map<string, FieldResolver & { readsParent: boolean }> {
+  const out = new Map<string, FieldResolver & { readsParent: boolean }>();
+  const add = (r: FieldResolver, shape: unknown) =>
+    out.set(`${r.typeName}.${r.fieldName}`, {
+      ...r,
+      readsParent: JSON.stringify(shape).includes('"root":"value"'),
+    });
+  for (const r of plan.resolvers) add(r, r);
+  for (const r of plan.exprResolvers) add(r, r.body);
+  for (const r of plan.callResolvers) add(r, r.steps);
+  return out;
+}
+
+/** How one generated resolver calls another: `resolveX(parent, args, ctx)` with fitting types. */
+function callOf(plan: Plan, coordinate: string, parent: string, args: string): string {
+  const target = resolverFunctions(plan).get(coordinate);
+  if (!target) throw new Error(`no resolver function for ${coordinate}`);
+  const type = plan.schema.getType(target.typeName) as GraphQLObjectType;
+  const field = type.getFields()[target.fieldName];
+  const parentValue = target.readsParent ? `${parent} as T.${typeName(type.name)}` : parent;
+  // A target without declared arguments still reads what is piped in (`{{.args}}`).
+  const argsValue =
+    field && field.args.length > 0
+      ? `${args} as T.${argsTypeName(type.name, field.name, (n) => Boolean(plan.schema.getType(n)))}`
+      : args === '{}'
+        ? '{}'
+        : `${args} as Record<string, never>`;
+  return `${target.functionName}(${parentValue}, ${argsValue}, ctx)`;
+}
+
+/**
+ * A `@call` field: the steps' resolvers called in turn, each one's result the next one's
+ * arguments. The calls are direct function calls; no lookup happens at request time.
+ */
+function emitCallResolver(
+  resolver: CallResolverPlan,
+  plan: Plan,
+  file: SourceFile,
+  expressions: ExpressionWriter,
+): void {
+  const type = plan.schema.getType(resolver.typeName) as GraphQLObjectType;
+  const field = type.getFields()[resolver.fieldName];
+  if (!field) return;
+  const refs = JSON.stringify(resolver.steps);
+  const readsParent = refs.includes('"root":"value"');
+  const hasArgs = field.args.length > 0;
+  const readsArgs =
+    hasArgs && (refs.includes('"root":"args"') || resolver.steps[0]?.args === undefined);
+  const returnType = tsType(field.type, true);
+  const targets = resolver.steps.map((s) => `\`${s.typeName}.${s.fieldName}\``).join(', then ');
+
+  file.addFunction({
+    name: resolver.functionName,
+    isExported: true,
+    isAsync: true,
+    docs: [`\`${resolver.typeName}.${resolver.fieldName}\`: calls ${targets} (@call).`],
+    parameters: [
+      {
+        name: readsParent ? 'parent' : '_parent',
+        type: readsParent ? `T.${typeName(type.name)}` : 'unknown',
+      },
+      {
+        name: readsArgs ? 'args' : '_args',
+        type: hasArgs
+          ? `T.${argsTypeName(type.name, field.name, (n) => Boolean(plan.schema.getType(n)))}`
+          : 'Record<string, never>',
+      },
+      { name: 'ctx', type: 'MercuriusContext' },
+    ],
+    returnType: `Promise<${returnType}>`,
+    statements: (writer) => {
+      if (resolver.protection) {
+        writer.writeLine('// Protected (already checked for the whole operation).');
+        writer.writeLine(`await ctx.auth.require([${JSON.stringify(resolver.protection)}]);`);
+      }
+      let piped = hasArgs ? 'args' : '{}';
+      resolver.steps.forEach((step, i) => {
+        // The first step reads the caller's arguments; later ones the previous result.
+        expressions.pipedArgs = i === 0 ? undefined : piped;
+        const args = step.args ? valueExpression(step.args, expressions) : piped;
+        expressions.pipedArgs = undefined;
+        const name = `step${i + 1}`;
+        writer.writeLine(
+          `const ${name}: unknown = await ${callOf(plan, `${step.typeName}.${step.fieldName}`, '{}', args)};`,
+        );
+        piped = name;
+      });
+      writer.writeLine(`return ${piped} as ${returnType};`);
+    },
+  });
+}
+
+/**
+ * An `@addField` field: the value at its path, read from the parent value, or from the result
+ * of the first field's resolver when that field has one.
+ */
+function emitAddedField(
+  added: AddedField,
+  plan: Plan,
+  file: SourceFile,
+  expressions: ExpressionWriter,
+): void {
+  const type = plan.clientSchema.getType(added.typeName) as GraphQLObjectType | undefined;
+  const field = type?.getFields()[added.name];
+  if (!type || !field) return;
+  const returnType = tsType(field.type, true);
+  const first = `${added.typeName}.${added.first}`;
+  const runsResolver = resolverFunctions(plan).has(first);
+  const path = [added.first, ...added.rest].join('.');
+  expressions.used.add('valueAt');
+  file.addFunction({
+    name: addedFieldFunction(added),
+    isExported: true,
+    isAsync: runsResolver,
+    docs: [
+      runsResolver
+        ? `\`${added.typeName}.${added.name}\`: \`${path}\`, read from what \`${first}\` resolves to (@addField).`
+        : `\`${added.typeName}.${added.name}\`: \`${path}\` of the value (@addField).`,
+    ],
+    parameters: [
+      { name: 'parent', type: 'unknown' },
+      { name: '_args', type: 'Record<string, never>' },
+      { name: runsResolver ? 'ctx' : '_ctx', type: 'MercuriusContext' },
+    ],
+    returnType: runsResolver ? `Promise<${returnType}>` : returnType,
+    statements: (writer) => {
+      if (runsResolver) {
+        writer.writeLine(`const first: unknown = await ${callOf(plan, first, 'parent', '{}')};`);
+        writer.writeLine(
+          `return (valueAt(first, ${JSON.stringify(added.rest)}) ?? null) as ${returnType};`,
+        );
+      } else {
+        writer.writeLine(
+          `return (valueAt(parent, ${JSON.stringify([added.first, ...added.rest])}) ?? null) as ${returnType};`,
+        );
+      }
+    },
+  });
+}
+
+/** `readUserLat` for `User.lat`. */
+function addedFieldFunction(added: AddedField): string {
+  const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+  return `read${upper(added.typeName)}${upper(added.name)}`.replace(/[^A-Za-z0-9_$]/g, '_');
 }

@@ -103,7 +103,7 @@ export function emitUpstream(plan: Plan): string {
 
 /** `src/schema.ts`: the public schema, with tc-gen's directives removed. */
 export function emitSchemaModule(plan: Plan): string {
-  const sdl = printSchema(plan.schema)
+  const sdl = printSchema(plan.clientSchema)
     .replace(/\\/g, '\\\\')
     .replace(/`/g, '\\`')
     .replace(/\$\{/g, '\\${');

@@ -6,11 +6,21 @@ import type { BodyPart, TextPart, UrlPart, ValueRef } from '../plan/plan.ts';
  */
 export class ExpressionWriter {
   readonly used = new Set<string>();
+  /**
+   * The variable `.args` reads, when it is not the resolver's typed `args` (a value piped
+   * between `@call` steps): read with `valueAt`, whatever the path.
+   */
+  pipedArgs: string | undefined;
 
   /** The value a reference reads, as an expression of type `unknown` (or narrower). */
   ref(ref: ValueRef): string {
     switch (ref.root) {
       case 'args':
+        if (this.pipedArgs !== undefined) {
+          if (ref.path.length === 0) return this.pipedArgs;
+          this.used.add('valueAt');
+          return `valueAt(${this.pipedArgs}, ${JSON.stringify(ref.path)})`;
+        }
         return this.#member('args', ref.path);
       case 'value':
         return this.#member('parent', ref.path);

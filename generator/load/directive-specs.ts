@@ -247,6 +247,45 @@ const cache: DirectiveSpec = {
   args: { maxAge: { type: int('NonZeroU64', 1), required: true } },
 };
 
+/** `@call(steps:)`: the field's value comes from root fields' resolvers, called in a chain. */
+const call: DirectiveSpec = {
+  name: 'call',
+  locations: ['FIELD_DEFINITION'],
+  args: {
+    steps: {
+      type: listOf(
+        object({
+          query: { type: string },
+          mutation: { type: string },
+          args: { type: json },
+        }),
+      ),
+      required: true,
+    },
+    dedupe: { type: boolean },
+  },
+};
+
+/** `@addField(name:, path:)` on a type: a field whose value is read at `path`. */
+const addField: DirectiveSpec = {
+  name: 'addField',
+  locations: ['OBJECT'],
+  args: {
+    name: { type: string, required: true },
+    path: { type: listOf(string), required: true },
+  },
+};
+
+/** `@modify(name:, omit:)`: publish the field under another name, or hide it. */
+const modify: DirectiveSpec = {
+  name: 'modify',
+  locations: ['FIELD_DEFINITION'],
+  args: { name: { type: string }, omit: { type: boolean } },
+};
+
+/** `@omit`: hide the field from clients; templates and `@addField` still read it. */
+const omit: DirectiveSpec = { name: 'omit', locations: ['FIELD_DEFINITION'], args: {} };
+
 /** Directives of Tailcall that tc-gen does not compile yet. */
 const notYet = (name: string, locations: DirectiveLocation[]): DirectiveSpec => ({
   name,
@@ -264,10 +303,10 @@ export const DIRECTIVES: ReadonlyMap<string, DirectiveSpec> = new Map(
     protectedSpec,
     expr,
     constSpec,
-    notYet('call', ['FIELD_DEFINITION', 'OBJECT']),
-    notYet('addField', ['OBJECT']),
-    notYet('modify', ['FIELD_DEFINITION']),
-    notYet('omit', ['FIELD_DEFINITION']),
+    call,
+    addField,
+    modify,
+    omit,
     cache,
     discriminate,
     alias,

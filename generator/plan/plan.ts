@@ -8,6 +8,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { JsonValue } from '../load/decode-directive.ts';
 import type { HttpMethod } from '../load/directive-specs.ts';
 import type { AuthLink, ServerSettings, UpstreamSettings } from '../model.ts';
+import type { AddedField } from '../validate/shape.ts';
 
 export type { HttpMethod };
 
@@ -86,6 +87,23 @@ export interface ExprResolverPlan {
   protection?: readonly string[];
 }
 
+/** One step of `@call`: a root field whose resolver is called, and the arguments it gets. */
+export interface CallStepPlan {
+  typeName: string;
+  fieldName: string;
+  /** Rendered in the caller's context (first step) or over the previous result; else piped. */
+  args?: ValueTemplate;
+}
+
+/** A field whose value comes from calling other fields' resolvers in turn (`@call`). */
+export interface CallResolverPlan {
+  typeName: string;
+  fieldName: string;
+  functionName: string;
+  steps: readonly CallStepPlan[];
+  protection?: readonly string[];
+}
+
 /** How the member of a union or interface value is found (see the runtime's `discriminate`). */
 export interface DiscriminatorPlan {
   typeName: string;
@@ -97,7 +115,16 @@ export interface DiscriminatorPlan {
 export interface Plan {
   /** The config file name, for generated headers. */
   configName: string;
+  /** The types as declared, reachable from the roots: the shape of the values resolvers see. */
   schema: GraphQLSchema;
+  /** What clients query: `schema` with `@modify`, `@omit` and `@addField` applied. */
+  clientSchema: GraphQLSchema;
+  /** `Type.field` (as declared) → the name clients use. */
+  renamed: ReadonlyMap<string, string>;
+  /** `Type.field` (as declared) hidden from clients. */
+  omitted: ReadonlySet<string>;
+  /** Fields `@addField` makes. */
+  addedFields: readonly AddedField[];
   server: ServerSettings;
   upstream: UpstreamSettings;
   authLinks: readonly AuthLink[];
@@ -106,9 +133,11 @@ export interface Plan {
   enumAliases: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** Fields computed by `@expr` / `@const`. */
   exprResolvers: readonly ExprResolverPlan[];
+  /** Fields that call other resolvers (`@call`). */
+  callResolvers: readonly CallResolverPlan[];
   /** `Type.field` → discriminator, for every field whose type is a union or interface. */
   discriminators: ReadonlyMap<string, DiscriminatorPlan>;
-  /** typeName → fieldName → provider ids (empty = any linked provider). */
+  /** typeName → fieldName (as clients name them) → provider ids (empty = any linked provider). */
   protection: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
   /** `Type.field` → why it is protected (for `tc-gen audit`). */
   protectionReasons: ReadonlyMap<string, 'field' | 'type' | 'output'>;

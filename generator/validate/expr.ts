@@ -45,7 +45,7 @@ export function compileExpr(
       return { kind: 'object', members: Object.entries(value).map(([k, v]) => [k, compile(v)]) };
     }
     if (typeof value === 'string' && hasExpressions(value)) {
-      return { kind: 'text', parts: compileText(value, 'body', node, trace, ctx) };
+      return { kind: 'text', parts: compileText(value, 'expr', node, trace, ctx) };
     }
     return { kind: 'literal', value };
   };

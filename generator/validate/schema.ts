@@ -19,6 +19,7 @@ import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
 import { GRAPHQL_DIRECTIVES } from '../load/directive-specs.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import { normalizeTypes } from './normalize-types.ts';
+import { argumentStageFailed } from './stages.ts';
 
 /** Scalars every Tailcall config may use without declaring them. */
 export const TAILCALL_SCALARS = [
@@ -51,8 +52,13 @@ function namedType(type: TypeNode): string {
 export interface Schemas {
   /** Every type of the config, as Tailcall reads it (see `normalizeTypes`): what is checked. */
   schema: GraphQLSchema;
-  /** The types the root operation types reach: what clients see and the server serves. */
+  /**
+   * The types the root operation types reach, fields as declared: the shape of the values
+   * resolvers see (before `@modify`, `@omit` and `@addField` reshape what clients see).
+   */
   publicSchema: GraphQLSchema;
+  /** The SDL `schema` was built from. */
+  document: DocumentNode;
   /** `Type.fieldVar0` → `Type.field`, for the fields made for union arguments. */
   fieldOrigins: ReadonlyMap<string, string>;
   /** Types referenced but not declared (they stand in as scalars so checking can go on). */
@@ -80,6 +86,9 @@ export function buildSchemas(
   bag: DiagnosticBag,
   options: SchemaOptions = {},
 ): Schemas | undefined {
+  // As in Tailcall, a directive argument that does not parse stops checking before the schema.
+  if (argumentStageFailed(bag)) return undefined;
+
   // Built-in scalars cannot be declared again; the declaration is dropped once reported.
   const predefined = (name: string) =>
     GRAPHQL_SCALARS.has(name) || (TAILCALL_SCALARS as readonly string[]).includes(name);
@@ -178,16 +187,23 @@ export function buildSchemas(
     reportSchemaError(error, file, bag);
     return undefined;
   }
-  // A missing query root was reported in Tailcall's words already.
-  const errors = validateSchema(schema).filter(
-    (e) => e.message !== 'Query root type must be provided.',
-  );
+  // A missing query root was reported in Tailcall's words already; an interface field a type
+  // provides only through `@modify(name:)` is reported in Tailcall's words with the renames.
+  const renamedTo = modifiedNames(document);
+  const errors = validateSchema(schema).filter((e) => {
+    if (e.message === 'Query root type must be provided.') return false;
+    const missing = /^Interface field \w+\.(\w+) expected but (\w+) does not provide it\.$/.exec(
+      e.message,
+    );
+    return !(missing && renamedTo.has(`${missing[2]}.${missing[1]}`));
+  });
   for (const error of errors) reportSchemaError(error, file, bag);
   if (errors.length > 0) return undefined;
 
   return {
     schema,
     publicSchema: reachableSchema(schema),
+    document: schemaDocument,
     fieldOrigins: normalized.fieldOrigins,
     undeclaredTypes: undeclared,
     reportUndeclaredArguments: (alreadyReported) => {
@@ -254,7 +270,7 @@ function checkRootTypes(
  * input field types, union members, interfaces and their implementations. Tailcall serves
  * no other type.
  */
-function reachableSchema(schema: GraphQLSchema): GraphQLSchema {
+export function reachableSchema(schema: GraphQLSchema): GraphQLSchema {
   const keep = new Set<string>();
   const stack: GraphQLNamedType[] = [
     schema.getQueryType(),
@@ -282,6 +298,26 @@ function reachableSchema(schema: GraphQLSchema): GraphQLSchema {
   const config = schema.toConfig();
   if (config.types.every((t) => keep.has(t.name))) return schema;
   return new GraphQLSchema({ ...config, types: config.types.filter((t) => keep.has(t.name)) });
+}
+
+/** `Type.name` for every `@modify(name: "name")` on a field of `Type`. */
+function modifiedNames(document: DocumentNode): Set<string> {
+  const out = new Set<string>();
+  for (const definition of document.definitions) {
+    if (
+      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      definition.kind !== Kind.OBJECT_TYPE_EXTENSION
+    )
+      continue;
+    for (const field of definition.fields ?? []) {
+      for (const directive of field.directives ?? []) {
+        if (directive.name.value !== 'modify') continue;
+        const name = directive.arguments?.find((a) => a.name.value === 'name')?.value;
+        if (name?.kind === Kind.STRING) out.add(`${definition.name.value}.${name.value}`);
+      }
+    }
+  }
+  return out;
 }
 
 /** Removes every directive that is not GraphQL's own. */

@@ -18,7 +18,7 @@ import type { ValueRef } from '../plan/plan.ts';
 import { isTemplateRoot } from '../template/mustache.ts';
 
 /** Where a template stands decides how strictly its references are checked (Tailcall's rules). */
-export type TemplatePosition = 'url' | 'query' | 'header' | 'body';
+export type TemplatePosition = 'url' | 'query' | 'header' | 'body' | 'expr';
 
 export interface TemplateScope {
   parentType: GraphQLNamedType;
@@ -35,6 +35,8 @@ export interface TemplateScope {
    * reported, so the argument is not reported again as undeclared.
    */
   reportedUndeclaredArguments?: Set<string>;
+  /** `.args` is a value piped in at request time (later `@call` steps): not checked here. */
+  pipedArgs?: boolean;
 }
 
 /** A checked reference: what it reads, or the literal it stands for (vars are known at build time). */
@@ -65,6 +67,11 @@ export function checkReference(
   if (root === undefined || !isTemplateRoot(root))
     return { error: `unknown template directive '${root ?? ''}'` };
   const strict = position === 'url' || position === 'query';
+  // Tailcall does not check what `@expr` bodies and `@call` arguments read from `.args` and
+  // `.value`: a missing value renders as empty text. Configs relying on that must build.
+  // TODO: warn about paths the types do not have, once warnings can point into templates.
+  if (position === 'expr' && (root === 'args' || root === 'value'))
+    return rest.length === 0 ? { wholeRoot: root } : { ref: { root, path: rest } };
 
   if (rest.length === 0) {
     if (!strict && (root === 'args' || root === 'value' || root === 'vars'))
@@ -74,6 +81,7 @@ export function checkReference(
 
   switch (root) {
     case 'args':
+      if (scope.pipedArgs) return { ref: { root: 'args', path: rest } };
       return position === 'query' ? checkQueryArgs(rest, scope) : checkArgs(rest, scope, position);
     case 'value':
       return checkValue(rest, scope, position);
@@ -113,6 +121,8 @@ function checkArgs(
   for (const segment of deeper) {
     const named = getNamedType(type);
     walked = `${walked}.${segment}`;
+    // A JSON argument holds any shape: the rest of the path is read at request time.
+    if (named.name === 'JSON') break;
     if (!isInputObjectType(named)) return { error: `no argument '${walked}' found` };
     const field = named.getFields()[segment];
     if (!field) return { error: `no argument '${walked}' found` };
