@@ -4,14 +4,17 @@
  * the same loopback upstream stub, in alternating order over several rounds.
  *
  *     npm run bench                  # full: 3 rounds, 2 s warm-up + 10 s per run (~15 min)
- *     npm run bench -- --quick       # 1 round, 1 s + 3 s per run (under 2 min)
- *     npm run bench -- --smoke       # 1 round, 1 s per run, for the test suite
+ *     npm run bench -- --quick       # 1 round, 1 s + 2 s per run (under 2 min)
+ *     npm run bench -- --smoke       # 1 round, 1 s + 1 s per run, for the test suite
  *     options: --rounds N --duration S --warmup S --connections N --delay-ms N
  *              --contenders tcgen,hand,ceiling,tailcall --load wrk|autocannon --out FILE --keep
+ *     levers:  --contenders tcgen,tcgen-nodedupe,tcgen-batch,tcgen-loginfo (config variants)
  *
  * With two cores, the server under test runs on core 0 (`taskset -c 0`), the load generator,
- * the stub and this script on core 1. A run whose core 1 was over 90% busy is flagged
- * load-bound: its requests/s is a lower bound of what the server could do.
+ * the stub and this script on core 1. A run where wrk alone, or wrk and the stub together,
+ * used 90% or more of core 1 is flagged load-bound: its requests/s is a lower bound of what
+ * the server could do. Each run also records the CPU the server process itself used: well
+ * under 100% on a busy machine means other work took the core.
  *
  * Writes the results as JSON (`bench/results/latest.json` for a full run) and Markdown beside it.
  */
@@ -25,6 +28,7 @@ import {
   CONTENDER_LABELS,
   REPO_ROOT,
   compileContenders,
+  isTcGen,
   makeKeys,
   prepareTailcall,
   prepareTcGen,
@@ -32,6 +36,7 @@ import {
   tailcallInstalled,
   tcGenBuild,
   type ContenderId,
+  type TcGenVariant,
   type Keys,
   type Started,
 } from './lib/contenders.ts';
@@ -82,9 +87,9 @@ const mode = args.smoke ? 'smoke' : args.quick ? 'quick' : 'full';
 const preset = {
   full: { rounds: 3, duration: 10, warmup: 2, readySamples: 5, buildSamples: 3, bigBuildCapS: 300 },
   // The 10 s cap is the goal: a build stopped there has missed it, which is all quick mode needs.
-  quick: { rounds: 1, duration: 3, warmup: 1, readySamples: 3, buildSamples: 1, bigBuildCapS: 10 },
+  quick: { rounds: 1, duration: 2, warmup: 1, readySamples: 3, buildSamples: 1, bigBuildCapS: 10 },
   // For the test suite: every scenario answered and timed briefly; the 1,000-field build skipped.
-  smoke: { rounds: 1, duration: 1, warmup: 0, readySamples: 1, buildSamples: 1, bigBuildCapS: 0 },
+  smoke: { rounds: 1, duration: 1, warmup: 1, readySamples: 1, buildSamples: 1, bigBuildCapS: 0 },
 }[mode];
 const settings = {
   rounds: Number(args.rounds ?? preset.rounds),
@@ -117,6 +122,9 @@ const SCENARIOS: readonly Scenario[] = [
 /** The ceiling answers from memory: it has nothing to protect. */
 const SUPPORTS: Record<ContenderId, (s: Scenario) => boolean> = {
   tcgen: () => true,
+  'tcgen-nodedupe': () => true,
+  'tcgen-batch': () => true,
+  'tcgen-loginfo': () => true,
   hand: () => true,
   ceiling: (s) => s.auth === 'none',
   tailcall: () => true,
@@ -338,9 +346,20 @@ async function main(): Promise<void> {
 
   log(`making a key pair and ${DISTINCT_TOKENS} tokens`);
   const keys = await makeKeys(workDir, DISTINCT_TOKENS);
+  const wanted = args.contenders.split(',').map((s) => s.trim()) as ContenderId[];
+  for (const id of wanted)
+    if (!(id in CONTENDER_LABELS)) throw new Error(`unknown contender '${id}'`);
   log('building and compiling the benchmark config with tc-gen');
-  const tcgen = prepareTcGen(workDir, keys);
-  log(`  tc-gen build ${tcgen.buildMs.toFixed(0)} ms, tsc ${tcgen.tscMs.toFixed(0)} ms`);
+  const tcGenOutDirs: Partial<Record<TcGenVariant, string>> = {};
+  let tcgen: { buildMs: number; tscMs: number } | undefined;
+  for (const variant of wanted.filter(isTcGen)) {
+    const prepared = prepareTcGen(workDir, keys, variant);
+    tcGenOutDirs[variant] = prepared.outDir;
+    tcgen ??= prepared;
+    log(
+      `  ${variant}: build ${prepared.buildMs.toFixed(0)} ms, tsc ${prepared.tscMs.toFixed(0)} ms`,
+    );
+  }
   const contendersDir = compileContenders(workDir);
 
   const pinned = canPin() && pinSelf(LOAD_CORE);
@@ -372,18 +391,16 @@ async function main(): Promise<void> {
   const stubUrl = `http://127.0.0.1:${stubPort}`;
   await waitForPort(stubPort, stub, performance.now());
 
-  const wanted = args.contenders.split(',').map((s) => s.trim()) as ContenderId[];
   const contenders: ContenderState[] = wanted.map((id) => ({ id, status: 'ok' }));
   const ctx = {
     core: pinned ? SERVER_CORE : undefined,
     upstream: stubUrl,
     keys,
-    tcGenOutDir: tcgen.outDir,
+    tcGenOutDirs,
     contendersDir,
     tailcallConfig: (port: number) => prepareTailcall(workDir, keys, stubUrl, port),
   };
   for (const c of contenders) {
-    if (!(c.id in CONTENDER_LABELS)) throw new Error(`unknown contender '${c.id}'`);
     if (c.id === 'tailcall' && !tailcallInstalled()) {
       c.status = 'skipped';
       c.note = 'Tailcall is not installed (run ../shared/oracle/setup.sh 1.6.14); skipped';
@@ -507,8 +524,8 @@ async function main(): Promise<void> {
       docsExampleMs: builds.docsExampleMs,
       docsExampleMedianMs: median(builds.docsExampleMs),
       thousandFields: builds.thousandFields,
-      benchConfigBuildMs: tcgen.buildMs,
-      benchConfigTscMs: tcgen.tscMs,
+      benchConfigBuildMs: tcgen?.buildMs,
+      benchConfigTscMs: tcgen?.tscMs,
     },
     spawnToReadyMs: Object.fromEntries(
       Object.entries(ready).map(([id, xs]) => [

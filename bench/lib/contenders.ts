@@ -17,13 +17,41 @@ const TSC = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 export const TAILCALL =
   process.env['TAILCALL_ORACLE'] ?? path.resolve(REPO_ROOT, '..', 'shared', 'oracle', 'tailcall');
 
-export type ContenderId = 'tcgen' | 'hand' | 'ceiling' | 'tailcall';
+/** The tc-gen server built from a variant of the config, or run with other settings. */
+export type TcGenVariant = 'tcgen' | 'tcgen-nodedupe' | 'tcgen-batch' | 'tcgen-loginfo';
+export type ContenderId = TcGenVariant | 'hand' | 'ceiling' | 'tailcall';
 
 export const CONTENDER_LABELS: Record<ContenderId, string> = {
   tcgen: 'tc-gen',
+  'tcgen-nodedupe': 'tc-gen, no dedupe',
+  'tcgen-batch': 'tc-gen, batchKey',
+  'tcgen-loginfo': 'tc-gen, LOG_LEVEL=info',
   hand: 'hand-written mercurius',
   ceiling: 'fastify ceiling',
   tailcall: 'Tailcall 1.6.14',
+};
+
+export const isTcGen = (id: ContenderId): id is TcGenVariant => id.startsWith('tcgen');
+
+/**
+ * The variants, for measuring levers without touching the generator: the same config without
+ * `dedupe`, or with `Post.user` batched through the stub's `/users?id=..` endpoint; and the
+ * default config served with the default log level (one line per request).
+ */
+const VARIANT_CONFIG: Record<TcGenVariant, (config: string) => string> = {
+  tcgen: (c) => c,
+  'tcgen-loginfo': (c) => c,
+  'tcgen-nodedupe': (c) => c.replaceAll(', dedupe: true', ''),
+  'tcgen-batch': (c) =>
+    c
+      .replace(
+        'poolMaxIdlePerHost: 200)',
+        'poolMaxIdlePerHost: 200, batch: {delay: 1, maxSize: 100})',
+      )
+      .replace(
+        '@http(path: "/users/{{.value.userId}}", dedupe: true)',
+        '@http(path: "/users", query: [{key: "id", value: "{{.value.userId}}"}], batchKey: ["id"])',
+      ),
 };
 
 export interface Keys {
@@ -92,13 +120,16 @@ export function tcGenBuild(
 export function prepareTcGen(
   workDir: string,
   keys: Keys,
+  variant: TcGenVariant = 'tcgen',
 ): { outDir: string; buildMs: number; tscMs: number } {
-  const dir = path.join(workDir, 'tcgen');
+  const dir = path.join(workDir, variant);
   mkdirSync(dir, { recursive: true });
-  copyFileSync(
-    path.join(REPO_ROOT, 'bench', 'configs', 'tc-gen.graphql'),
-    path.join(dir, 'config.graphql'),
-  );
+  const config = readFileSync(path.join(REPO_ROOT, 'bench', 'configs', 'tc-gen.graphql'), 'utf8');
+  const changed = VARIANT_CONFIG[variant](config);
+  if (variant !== 'tcgen' && variant !== 'tcgen-loginfo' && changed === config) {
+    throw new Error(`the ${variant} variant no longer applies to bench/configs/tc-gen.graphql`);
+  }
+  writeFileSync(path.join(dir, 'config.graphql'), changed);
   copyFileSync(keys.jwksPath, path.join(dir, 'jwks.json'));
   const outDir = path.join(dir, 'server');
   const build = tcGenBuild(path.join(dir, 'config.graphql'), outDir);
@@ -181,7 +212,8 @@ export interface StartContext {
   core: number | undefined;
   upstream: string;
   keys: Keys;
-  tcGenOutDir?: string;
+  /** Compiled projects of the tc-gen variants in use. */
+  tcGenOutDirs?: Partial<Record<TcGenVariant, string>>;
   /** Where compileContenders() put the hand-written and ceiling servers. */
   contendersDir?: string;
   tailcallConfig?: (port: number) => string;
@@ -194,12 +226,22 @@ export async function startContender(id: ContenderId, ctx: StartContext): Promis
   let proc: Pinned;
   const started = performance.now();
   switch (id) {
-    case 'tcgen': {
-      const outDir = ctx.tcGenOutDir as string;
+    case 'tcgen':
+    case 'tcgen-nodedupe':
+    case 'tcgen-batch':
+    case 'tcgen-loginfo': {
+      const outDir = ctx.tcGenOutDirs?.[id] as string;
       proc = startPinned(ctx.core, process.execPath, [path.join(outDir, 'dist', 'main.js')], {
         cwd: outDir,
-        // No per-request log lines: the benchmark measures serving, not logging.
-        env: { ...env, LOG_LEVEL: 'warn', TC_UPSTREAM_BASE_URL: ctx.upstream },
+        env: {
+          ...env,
+          // No per-request log lines (but in the variant that measures them), one process.
+          LOG_LEVEL: id === 'tcgen-loginfo' ? 'info' : 'warn',
+          WORKERS: '1',
+          TC_UPSTREAM_BASE_URL: ctx.upstream,
+        },
+        // The variant that logs writes a line per request: drain it, keep none.
+        ...(id === 'tcgen-loginfo' ? { discardOutput: true } : {}),
       });
       break;
     }

@@ -44,7 +44,7 @@ export function startPinned(
   core: number | undefined,
   command: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; discardOutput?: boolean } = {},
 ): Pinned {
   const [file, argv] =
     core !== undefined && canPin()
@@ -61,7 +61,8 @@ export function startPinned(
   const record = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
   };
-  child.stdout?.on('data', record);
+  if (options.discardOutput) child.stdout?.resume();
+  else child.stdout?.on('data', record);
   child.stderr?.on('data', record);
   const exited = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {

@@ -124,6 +124,13 @@ const RATIO_DEFINITIONS: ReadonlyArray<readonly [string, Side, Side]> = [
   ['Q4 reused / Q2 (Tailcall)', ['q4-reused', 'tailcall'], ['q2', 'tailcall']],
   ['Q4 1,000 tokens / Q2 (Tailcall)', ['q4-distinct', 'tailcall'], ['q2', 'tailcall']],
   ['Q4 reused tc-gen / Tailcall', ['q4-reused', 'tcgen'], ['q4-reused', 'tailcall']],
+  // Levers, when the variants run (--contenders ...,tcgen-nodedupe,tcgen-batch,tcgen-loginfo).
+  ['Q1 tc-gen / tc-gen without dedupe', ['q1', 'tcgen'], ['q1', 'tcgen-nodedupe']],
+  ['Q2 tc-gen / tc-gen without dedupe', ['q2', 'tcgen'], ['q2', 'tcgen-nodedupe']],
+  ['Q1 tc-gen batchKey / tc-gen dedupe', ['q1', 'tcgen-batch'], ['q1', 'tcgen']],
+  ['Q1 LOG_LEVEL=info / warn (tc-gen)', ['q1', 'tcgen-loginfo'], ['q1', 'tcgen']],
+  ['Q2 LOG_LEVEL=info / warn (tc-gen)', ['q2', 'tcgen-loginfo'], ['q2', 'tcgen']],
+  ['Q3 LOG_LEVEL=info / warn (tc-gen)', ['q3', 'tcgen-loginfo'], ['q3', 'tcgen']],
 ];
 
 /** Median of the per-round ratios (both sides measured in the same round). */
