@@ -14,6 +14,7 @@ import type { SourceFile } from '../load/source-file.ts';
 import type { UpstreamSettings } from '../model.ts';
 import type { ValueTemplate } from '../plan/plan.ts';
 import { hasExpressions } from '../template/mustache.ts';
+import { declaredScalars } from './declared-scalars.ts';
 import { compileText } from './http.ts';
 import type { TemplateScope } from './templates.ts';
 
@@ -57,7 +58,13 @@ export function compileExpr(
   return template;
 }
 
-/** A static body must fit the field's type: the non-null fields of an object are present. */
+/**
+ * A static body must fit the field's type, checked as Tailcall checks it: null only where
+ * the type is nullable, a list where it is a list (each item at its index in the trace), an
+ * object with its non-null fields for an object type or a scalar the config declares, and a
+ * string, number or boolean for `String`, `Int` and `Boolean`. Every other type (`Float`,
+ * `ID`, enums, unions, Tailcall's scalars) takes any value.
+ */
 function checkStatic(
   value: JsonValue,
   type: GraphQLOutputType,
@@ -66,49 +73,46 @@ function checkStatic(
   directive: DecodedDirective,
   bag: DiagnosticBag,
 ): void {
-  // Only a missing non-null member is a build error, as in Tailcall; an explicit null is
-  // answered at request time as a non-null violation.
-  if (value === null) return;
+  const fail = (message: string, at = trace) =>
+    bag.error(DiagnosticCode.InvalidArgument, message, file.spanOf(directive.node), at);
   const nullable = getNullableType(type);
-  if (isListType(nullable)) {
-    if (Array.isArray(value))
-      for (const item of value) checkStatic(item, nullable.ofType, trace, file, directive, bag);
+  const declared = isScalarType(nullable) && declaredScalars(file).has(nullable.name);
+  const expected: string | undefined = isListType(nullable)
+    ? 'array'
+    : isObjectType(nullable) || isInterfaceType(nullable) || declared
+      ? 'object'
+      : isScalarType(nullable)
+        ? SCALAR_KINDS[nullable.name]
+        : undefined;
+
+  if (value === null) {
+    if (isNonNullType(type) && expected) fail(`expected ${expected}`);
     return;
   }
-  if (isObjectType(nullable) || isInterfaceType(nullable)) {
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      bag.error(
-        DiagnosticCode.InvalidArgument,
-        'expected object',
-        file.spanOf(directive.node),
-        trace,
-      );
-      return;
-    }
+  if (isListType(nullable)) {
+    if (!Array.isArray(value)) return void fail('expected array');
+    value.forEach((item, i) =>
+      checkStatic(item, nullable.ofType, `${trace}.${i}`, file, directive, bag),
+    );
+    return;
+  }
+  if (expected === 'object') {
+    if (typeof value !== 'object' || Array.isArray(value)) return void fail('expected object');
+    if (declared || !(isObjectType(nullable) || isInterfaceType(nullable))) return;
     for (const field of Object.values(nullable.getFields())) {
       const member = value[field.name];
       const at = `${trace}.${field.name}`;
-      if (member === undefined) {
-        if (isNonNullType(field.type)) {
-          bag.error(
-            DiagnosticCode.InvalidArgument,
-            'expected field to be non-nullable',
-            file.spanOf(directive.node),
-            at,
-          );
-        }
-        continue;
-      }
-      checkStatic(member, field.type, at, file, directive, bag);
+      if (member !== undefined) checkStatic(member, field.type, at, file, directive, bag);
+      else if (isNonNullType(field.type)) fail('expected field to be non-nullable', at);
     }
     return;
   }
-  if (isScalarType(nullable) && nullable.name === 'String' && typeof value !== 'string') {
-    bag.error(
-      DiagnosticCode.InvalidArgument,
-      'expected string',
-      file.spanOf(directive.node),
-      trace,
-    );
-  }
+  if (expected !== undefined && typeof value !== expected) fail(`expected ${expected}`);
 }
+
+/** The JSON type Tailcall requires of a built-in scalar; the others take any value. */
+const SCALAR_KINDS: Readonly<Record<string, 'string' | 'number' | 'boolean'>> = {
+  String: 'string',
+  Int: 'number',
+  Boolean: 'boolean',
+};

@@ -48,15 +48,8 @@ export function compileHttp(
     );
     return undefined;
   }
-  if (typeof url !== 'string' && typeof path !== 'string') {
-    bag.error(
-      DiagnosticCode.MissingArgument,
-      'Parsing failed because of missing field `url`',
-      file.spanOf(directive.node),
-      trace,
-    );
-    return undefined;
-  }
+  // Neither given is reported with the other argument errors; a value of the wrong type too.
+  if (typeof url !== 'string' && typeof path !== 'string') return undefined;
 
   const written = (url ?? path) as string;
   const argName = typeof url === 'string' ? 'url' : 'path';
@@ -71,15 +64,15 @@ export function compileHttp(
     return undefined;
   }
   const relative = typeof path === 'string' || !/^(https?:\/\/|\{\{)/i.test(written);
-  if (relative && !upstream.baseUrlWritten) {
+  // Tailcall 1.6.14 accepts a relative `url` with no base URL; each call then fails with
+  // `IOException: relative URL without a base` (TC_UPSTREAM_BASE_URL can still give one).
+  if (relative && !upstream.baseUrlWritten && typeof path === 'string') {
     bag.error(
       DiagnosticCode.MissingBaseUrl,
       'No base URL defined',
       file.spanOf(directive.argNodes[argName]),
       `${trace}.${argName}`,
-      typeof path === 'string'
-        ? 'add @upstream(baseURL: "https://...") to the schema, or use @http(url:) with an absolute URL'
-        : 'write an absolute http(s) URL, or add @upstream(baseURL: "https://...") to the schema',
+      'add @upstream(baseURL: "https://...") to the schema, or use @http(url:) with an absolute URL',
     );
   }
 

@@ -48,18 +48,13 @@ export function indexDirectives(
         );
         continue;
       }
+      // Whether a type is an input depends on how arguments use it, whatever its keyword:
+      // `checkProtectedInputs` judges it once the types are read as Tailcall reads them.
       if (
         name === 'protected' &&
         (location === 'INPUT_OBJECT' || location === 'INPUT_FIELD_DEFINITION')
-      ) {
-        bag.error(
-          DiagnosticCode.ProtectedInput,
-          'Input types can not be protected',
-          file.spanOf(node),
-          trace,
-        );
+      )
         continue;
-      }
       if (!spec.locations.includes(location)) {
         bag.error(
           DiagnosticCode.MisplacedDirective,
@@ -69,7 +64,18 @@ export function indexDirectives(
         );
         continue;
       }
-      into(decodeDirective(node, spec.args, trace, file, bag));
+      const decoded = decodeDirective(node, spec.args, trace, file, bag);
+      // `url` is required (`path` is its docs-era alternative): an argument-stage error.
+      const given = new Set(node.arguments?.map((a) => a.name.value));
+      if (name === 'http' && !given.has('url') && !given.has('path')) {
+        bag.error(
+          DiagnosticCode.MissingArgument,
+          'Parsing failed because of missing field `url`',
+          file.spanOf(node),
+          trace,
+        );
+      }
+      into(decoded);
     }
   };
 

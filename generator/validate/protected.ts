@@ -1,8 +1,18 @@
-import { getNamedType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import {
+  Kind,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  type ASTNode,
+  type ConstDirectiveNode,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
 
 import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
 import type { DecodedDirective } from '../load/decode-directive.ts';
 import type { SourceFile } from '../load/source-file.ts';
+import { typeUsage } from '../load/type-usage.ts';
 import { directivesOf, type AuthLink, type DirectiveIndex } from '../model.ts';
 
 /**
@@ -50,6 +60,9 @@ export function planProtection(
 
   const typeIds = new Map<string, readonly string[]>();
   for (const [typeName] of index.types) {
+    // A type only arguments use is an input type (see `checkProtectedInputs`).
+    const type = schema.getType(typeName);
+    if (!isObjectType(type) && !isInterfaceType(type)) continue;
     const directive = directivesOf(index, typeName, 'protected')[0];
     if (directive) typeIds.set(typeName, check(directive));
   }
@@ -93,3 +106,44 @@ export function planProtection(
 
 /** Why a field is protected: its own directive, its parent type's, or its output type's. */
 export type ProtectionReason = 'field' | 'type' | 'output';
+
+/**
+ * `@protected` on a type that arguments use, or on one of its fields: Tailcall reports it at
+ * each field of the input type, the input copy (`<Type>Input`) of a type used both ways
+ * included. A type no argument reaches is not an input, whatever its keyword.
+ *
+ * `document` is the config as written; `normalized` the same read as Tailcall reads it,
+ * whose input types keep the location of the definition they were made from.
+ */
+export function checkProtectedInputs(
+  document: DocumentNode,
+  normalized: DocumentNode,
+  file: SourceFile,
+  bag: DiagnosticBag,
+): void {
+  const { inputs } = typeUsage(document);
+  const sources = new Map<unknown, string>();
+  for (const definition of document.definitions) {
+    if (definition.loc && 'name' in definition && definition.name)
+      sources.set(definition.loc, definition.name.value);
+  }
+  const protectedBy = (node: { directives?: readonly ConstDirectiveNode[] | undefined }) =>
+    node.directives?.find((d) => d.name.value === 'protected');
+
+  for (const definition of normalized.definitions) {
+    if (definition.kind !== Kind.INPUT_OBJECT_TYPE_DEFINITION) continue;
+    const source = sources.get(definition.loc);
+    if (source === undefined || !inputs.has(source)) continue;
+    const onType = protectedBy(definition);
+    for (const field of definition.fields ?? []) {
+      const directive: ASTNode | undefined = protectedBy(field) ?? onType;
+      if (!directive) continue;
+      bag.error(
+        DiagnosticCode.ProtectedInput,
+        'Input types can not be protected',
+        file.spanOf(directive),
+        `${definition.name.value}.${field.name.value}.@protected`,
+      );
+    }
+  }
+}

@@ -19,6 +19,8 @@ import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
 import { GRAPHQL_DIRECTIVES } from '../load/directive-specs.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import { normalizeTypes } from './normalize-types.ts';
+import { noteDeclaredScalars } from './declared-scalars.ts';
+import { checkProtectedInputs } from './protected.ts';
 import { argumentStageFailed } from './stages.ts';
 
 /** Scalars every Tailcall config may use without declaring them. */
@@ -88,6 +90,7 @@ export function buildSchemas(
 ): Schemas | undefined {
   // As in Tailcall, a directive argument that does not parse stops checking before the schema.
   if (argumentStageFailed(bag)) return undefined;
+  noteDeclaredScalars(file, document);
 
   // Built-in scalars cannot be declared again; the declaration is dropped once reported.
   const predefined = (name: string) =>
@@ -168,6 +171,7 @@ export function buildSchemas(
   }
 
   const normalized = normalizeTypes(rooted);
+  checkProtectedInputs(rooted, normalized.document, file, bag);
   const stripped = stripConfigDirectives(normalized.document);
   // Undeclared types stand in as scalars, so the rest of the config is still checked in this
   // run; the errors above keep the build from succeeding.

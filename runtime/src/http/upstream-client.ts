@@ -134,6 +134,10 @@ export class UpstreamClient implements Upstream {
   async #send(req: UpstreamRequest): Promise<CachedResponse> {
     // headersTimeout/bodyTimeout only bound each phase; the signal bounds the whole exchange.
     const signal = AbortSignal.timeout(this.#timeoutMs);
+    // `@http(url: "/posts")` with no base URL: accepted, as by Tailcall, and each call fails.
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(req.url)) {
+      throw new UpstreamError('IOException: relative URL without a base', {}, { field: req.field });
+    }
     try {
       const response = await request(req.url, {
         method: req.method,
