@@ -336,7 +336,11 @@ export async function main(argv: readonly string[]): Promise<number> {
             ),
         async (args) => {
           const result = await analyze(args.config);
-          reporterOf({}).diagnostics(result.diagnostics, result.file);
+          // Links nothing uses are in the report itself.
+          reporterOf({}).diagnostics(
+            result.diagnostics.filter((d) => d.code !== 'TCG_UNUSED_LINK'),
+            result.file,
+          );
           if (!result.plan) {
             exitCode = ExitCode.ConfigErrors;
             return;

@@ -26,24 +26,36 @@ type User { id: Int! }
 
 describe('diagnostics on the command line', () => {
   it('prints diagnostics as one JSON array with --format json', async () => {
-    const result = await tcGen(['check', threeMistakes, '--format', 'json']);
-    assert.equal(result.code, 1);
-    const diagnostics = JSON.parse(result.stdout) as Record<string, unknown>[];
-    assert.equal(diagnostics.length, 3);
-    assert.deepEqual(diagnostics[0], {
-      file: threeMistakes,
-      line: 6,
-      column: 44,
-      endLine: 6,
-      endColumn: 58,
-      severity: 'error',
-      code: 'TCG_TEMPLATE_UNKNOWN_ARG',
-      message: "no argument 'nope' found",
-      trace: 'Query.user.@http.path',
-      hint: null,
+    const dir = await scratch({
+      'config.graphql': `schema { query: Query }
+type Query {
+  user(id: Int!): Int @http(url: "http://127.0.0.1:1/users/{{.args.nope}}")
+}
+`,
     });
-    assert.equal(diagnostics[1]?.['hint'], 'did you mean `method`?');
-    assert.doesNotMatch(result.stderr, /TCG_/, 'diagnostics go to stdout only');
+    const result = await tcGen(['check', `${dir}/config.graphql`, '--format', 'json']);
+    assert.equal(result.code, 1);
+    assert.deepEqual(JSON.parse(result.stdout), [
+      {
+        file: `${dir}/config.graphql`,
+        line: 3,
+        column: 60,
+        endLine: 3,
+        endColumn: 74,
+        severity: 'error',
+        code: 'TCG_TEMPLATE_UNKNOWN_ARG',
+        message: "no argument 'nope' found",
+        trace: 'Query.user.@http.path',
+        hint: null,
+      },
+    ]);
+    assert.equal(result.stderr, '', 'diagnostics go to stdout only');
+
+    const typo = await tcGen(['check', threeMistakes, '--format', 'json']);
+    const [unknown] = (JSON.parse(typo.stdout) as Record<string, unknown>[]).filter(
+      (d) => d['code'] === 'TCG_UNKNOWN_ARGUMENT',
+    );
+    assert.equal(unknown?.['hint'], 'did you mean `method`?');
   });
 
   it('colours only a terminal, unless NO_COLOR or FORCE_COLOR say otherwise', async () => {

@@ -143,7 +143,7 @@ describe('configs in JSON and YAML', () => {
       "fields": {
         "user": {
           "type": {"name": "Int"},
-          "http": {"url": "http://127.0.0.1:1/u/{{.args.nope}}", "methd": "GET"}
+          "http": {"url": "http://127.0.0.1:1/u/{{.args.nope}}", "method": "GET"}
         }
       }
     }
@@ -154,7 +154,6 @@ describe('configs in JSON and YAML', () => {
     const fromJson = await analyze(path.join(json, 'config.json'), json);
     assert.deepEqual(fromJson.diagnostics.map(where), [
       "config.json:8:49 TCG_TEMPLATE_UNKNOWN_ARG no argument 'nope' found",
-      'config.json:8:66 TCG_UNKNOWN_ARGUMENT Parsing failed because of unknown field `methd`, expected one of `onRequest`, `url`, `body`, `encoding`, `batchKey`, `headers`, `input`, `method`, `output`, `query`, `dedupe`, `select`, `onResponseBody`, `path`',
     ]);
 
     const yaml = await scratch({
