@@ -13,6 +13,7 @@ import {
 import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
 import { configFormat, parseStructuredConfig } from './json-config.ts';
 import { foldExtensions, mergeConfigs } from './merge-configs.ts';
+import { pestSyntaxError } from './pest-syntax.ts';
 import { SourceFile } from './source-file.ts';
 
 export interface LoadedConfig {
@@ -108,11 +109,15 @@ export function parseFile(file: SourceFile, bag: DiagnosticBag): DocumentNode | 
     return parse(new Source(file.text, file.displayName), { noLocation: false });
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
-    const position = error.positions?.[0];
+    // Tailcall's parser names the grammar rule it expected; graphql-js's own words are the
+    // fallback for the few texts only graphql-js refuses (e.g. an unknown directive location).
+    const pest = pestSyntaxError(file.text);
+    const position = pest?.offset ?? error.positions?.[0];
     const span = position === undefined ? undefined : file.spanAt(position, 1);
+    const reason = pest?.reason ?? graphqlJsReason(error.message);
     bag.error(
       DiagnosticCode.SyntaxError,
-      span ? syntaxMessage(file, span.line, span.column, error.message) : error.message,
+      span ? syntaxMessage(file, span.line, span.column, reason) : error.message,
       span,
     );
     return undefined;
@@ -129,24 +134,33 @@ export function parseFile(file: SourceFile, bag: DiagnosticBag): DocumentNode | 
  *        |
  *        = expected name
  */
-function syntaxMessage(file: SourceFile, line: number, column: number, message: string): string {
+function syntaxMessage(file: SourceFile, line: number, column: number, reason: string): string {
   const text = file.lineText(line) ?? '';
   const gutter = ' '.repeat(String(line).length);
-  // Tabs before the caret stay tabs, so it lines up however wide they are shown.
-  const indent = text.slice(0, column - 1).replace(/[^\t]/g, ' ');
-  const reason = message.replace(/^Syntax Error: /, '').replace(/\.$/, '');
-  const expected = /^Expected Name, found /.test(reason)
-    ? 'expected name'
-    : reason.charAt(0).toLowerCase() + reason.slice(1);
+  // pest counts characters, not UTF-16 units; tabs before the caret stay tabs, so it lines
+  // up however wide they are shown.
+  const before = Array.from(text.slice(0, column - 1));
+  const indent = before.map((c) => (c === '\t' ? '\t' : ' ')).join('');
 
   return [
-    `${gutter}--> ${line}:${column}`,
+    `${gutter}--> ${line}:${before.length + 1}`,
     `${gutter} |`,
     `${line} | ${text}`,
     `${gutter} | ${indent}^---`,
     `${gutter} |`,
-    `${gutter} = ${expected}`,
+    `${gutter} = ${reason}`,
   ].join('\n');
+}
+
+/**
+ * graphql-js's message as the last line of the block: `expected name` for a missing name (pest's
+ * rule), else its own words.
+ * TODO: only texts the pest grammar accepts get here; no rule name fits them.
+ */
+function graphqlJsReason(message: string): string {
+  const reason = message.replace(/^Syntax Error: /, '').replace(/\.$/, '');
+  if (/^Expected Name, found /.test(reason)) return 'expected name';
+  return reason.charAt(0).toLowerCase() + reason.slice(1);
 }
 
 interface ConfigLink {
