@@ -95,9 +95,11 @@ export async function buildAndCompile(source: ProjectSource): Promise<CompiledPr
 
   try {
     const result = await build(path.join(configDir, 'config.graphql'), outDir);
-    if (result.diagnostics.length > 0 || !result.files) {
+    // N+1 is a cost warning; fixtures make one call per item on purpose to test those calls.
+    const reported = result.diagnostics.filter((d) => d.code !== 'TCG_N_PLUS_ONE');
+    if (reported.length > 0 || !result.files) {
       const file = result.file;
-      const text = result.diagnostics
+      const text = reported
         .map((d) =>
           formatDiagnostic(d, {
             sourceLine: (name, line) =>
