@@ -2,13 +2,20 @@ import path from 'node:path';
 
 import { Kind, isObjectType, type DocumentNode } from 'graphql';
 
-import { DiagnosticBag, DiagnosticCode, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { DiagnosticBag, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { DIRECTIVES, GRAPHQL_DIRECTIVES } from './load/directive-specs.ts';
 import { loadConfig } from './load/load-config.ts';
 import type { SourceFile } from './load/source-file.ts';
 import { directivesOf, type DirectiveIndex } from './model.ts';
 import { ResolverNames } from './naming.ts';
-import type { CallResolverPlan, ExprResolverPlan, HttpResolverPlan, Plan } from './plan/plan.ts';
+import type { DecodedDirective } from './load/decode-directive.ts';
+import type {
+  CallResolverPlan,
+  ExprResolverPlan,
+  HttpResolverPlan,
+  MergedResolverPlan,
+  Plan,
+} from './plan/plan.ts';
 import { compileCall } from './validate/call.ts';
 import { compileExpr } from './validate/expr.ts';
 import { compileHttp } from './validate/http.ts';
@@ -66,6 +73,9 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
   const names = new ResolverNames();
   const exprResolvers: ExprResolverPlan[] = [];
   const callResolvers: CallResolverPlan[] = [];
+  const mergedResolvers: MergedResolverPlan[] = [];
+  /** `Type.field` → what its resolver directives were reported for. */
+  const failedResolvers = new Map<string, Diagnostic[]>();
   const resolverKind = (coordinate: string): string | undefined => {
     for (const kind of ['http', 'expr', 'const', 'call'])
       if (directivesOf(index, coordinate, kind).length > 0) return kind === 'const' ? 'expr' : kind;
@@ -78,27 +88,10 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
     const isRootType = roots.includes(type);
     for (const field of Object.values(type.getFields())) {
       const coordinate = `${type.name}.${field.name}`;
-      const [http] = directivesOf(index, coordinate, 'http');
-      const exprs = [
-        ...directivesOf(index, coordinate, 'expr'),
-        ...directivesOf(index, coordinate, 'const'),
-      ];
-      const [call] = directivesOf(index, coordinate, 'call');
       const all = (index.fields.get(coordinate) ?? []).filter((d) =>
         ['http', 'expr', 'const', 'call'].includes(d.name),
       );
-      if (all.length > 1) {
-        // TODO: Tailcall deep-merges the results of several resolvers on one field; tc-gen
-        // does not generate that merge yet, so such a config is refused rather than half-served.
-        const extra = all[1]!;
-        bag.error(
-          DiagnosticCode.Unsupported,
-          'several resolver directives on one field are not supported by this version of tc-gen',
-          file.spanOf(extra.node),
-          extra.trace,
-        );
-        continue;
-      }
+      if (all.length === 0) continue;
       const scope = {
         parentType: type,
         field,
@@ -109,64 +102,90 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
         undeclaredTypes: schemas.undeclaredTypes,
         reportedUndeclaredArguments,
       };
-      if (call) {
-        const steps = compileCall(
-          call,
-          scope,
-          schema,
-          (c) => resolverKind(c) !== undefined,
-          upstream,
-          file,
-          bag,
-        );
-        if (!steps || publicSchema.getType(type.name) !== type) continue;
-        // The operation is checked against the protection of every field the call reaches.
-        const ids =
-          protection.get(type.name)?.get(field.name) ??
-          steps
-            .map((s) => protection.get(s.typeName)?.get(s.fieldName))
-            .find((found) => found !== undefined);
-        if (ids !== undefined) {
-          const table = protection.get(type.name) ?? new Map<string, string[]>();
-          table.set(field.name, [...ids]);
-          protection.set(type.name, table);
-        }
-        callResolvers.push({
-          typeName: type.name,
-          fieldName: field.name,
-          functionName: names.next(type.name, field.name),
-          steps,
-          ...(ids === undefined ? {} : { protection: ids }),
-        });
-        continue;
-      }
-      const [expr] = exprs;
-      if (expr) {
-        const body = compileExpr(expr, scope, upstream, file, bag);
-        if (!body || publicSchema.getType(type.name) !== type) continue;
-        const ids = protection.get(type.name)?.get(field.name);
-        exprResolvers.push({
-          typeName: type.name,
-          fieldName: field.name,
-          functionName: names.next(type.name, field.name),
-          body,
-          ...(ids === undefined ? {} : { protection: ids }),
-        });
-        continue;
-      }
-      if (!http) continue;
-      const compiled = compileHttp(http, scope, upstream, file, bag);
       // Types clients cannot reach are checked, but no server code is made for them.
-      if (!compiled || publicSchema.getType(type.name) !== type) continue;
-      const ids = protection.get(type.name)?.get(field.name);
-      const cached = (
-        directivesOf(index, coordinate, 'cache')[0] ?? directivesOf(index, type.name, 'cache')[0]
-      )?.args['maxAge'];
-      resolvers.push({
-        ...compiled,
-        ...(typeof cached === 'number' ? { cacheMs: cached } : {}),
+      const served = publicSchema.getType(type.name) === type;
+      const merged = all.length > 1;
+      const ownIds = protection.get(type.name)?.get(field.name);
+
+      /** Compiles one resolver directive of the field; returns its function's name. */
+      const compileOne = (directive: DecodedDirective): string | undefined => {
+        const base = {
+          typeName: type.name,
+          fieldName: field.name,
+          ...(merged ? { part: true } : {}),
+        };
+        if (directive.name === 'call') {
+          const steps = compileCall(
+            directive,
+            scope,
+            schema,
+            (c) => resolverKind(c) !== undefined,
+            upstream,
+            file,
+            bag,
+          );
+          if (!steps || !served) return undefined;
+          // The operation is checked against the protection of every field the call reaches.
+          const ids =
+            ownIds ??
+            steps
+              .map((s) => protection.get(s.typeName)?.get(s.fieldName))
+              .find((found) => found !== undefined);
+          if (ids !== undefined) {
+            const table = protection.get(type.name) ?? new Map<string, string[]>();
+            table.set(field.name, [...ids]);
+            protection.set(type.name, table);
+          }
+          const functionName = names.next(type.name, field.name);
+          callResolvers.push({
+            ...base,
+            functionName,
+            steps,
+            ...(ids === undefined ? {} : { protection: ids }),
+          });
+          return functionName;
+        }
+        if (directive.name === 'expr' || directive.name === 'const') {
+          const body = compileExpr(directive, scope, upstream, file, bag);
+          if (!body || !served) return undefined;
+          const functionName = names.next(type.name, field.name);
+          exprResolvers.push({
+            ...base,
+            functionName,
+            body,
+            ...(ownIds === undefined ? {} : { protection: ownIds }),
+          });
+          return functionName;
+        }
+        const compiled = compileHttp(directive, scope, upstream, file, bag);
+        if (!compiled || !served) return undefined;
+        const cached = (
+          directivesOf(index, coordinate, 'cache')[0] ?? directivesOf(index, type.name, 'cache')[0]
+        )?.args['maxAge'];
+        const functionName = names.next(type.name, field.name);
+        resolvers.push({
+          ...compiled,
+          ...base,
+          ...(typeof cached === 'number' ? { cacheMs: cached } : {}),
+          functionName,
+          ...(ownIds === undefined ? {} : { protection: ownIds }),
+        });
+        return functionName;
+      };
+
+      const before = bag.items.length;
+      const parts = all.map(compileOne);
+      const errors = bag.items.slice(before).filter((d) => d.severity === 'error');
+      if (errors.length > 0) failedResolvers.set(coordinate, errors);
+      if (!merged) continue;
+      const compiledParts = parts.filter((p): p is string => p !== undefined);
+      if (compiledParts.length !== parts.length) continue;
+      mergedResolvers.push({
+        typeName: type.name,
+        fieldName: field.name,
         functionName: names.next(type.name, field.name),
-        ...(ids === undefined ? {} : { protection: ids }),
+        parts: compiledParts,
+        sequential: scope.isMutation,
       });
     }
   }
@@ -183,7 +202,14 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
     bag,
   );
 
-  const shape = shapeSchema(schemas.document, schema, index, resolverKind, file, bag);
+  const shape = shapeSchema(
+    schemas.document,
+    schema,
+    index,
+    { kindOf: resolverKind, failures: failedResolvers },
+    file,
+    bag,
+  );
 
   lintConfig({ schema: publicSchema, index, resolvers, authLinks, protection }, file, bag);
   if (bag.hasErrors) return { diagnostics: sortDiagnostics(bag.items), file };
@@ -235,6 +261,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
       resolvers,
       exprResolvers,
       callResolvers,
+      mergedResolvers,
       enumAliases: enumAliasesOf(index),
       protection: clientProtection,
       protectionReasons: clientReasons,

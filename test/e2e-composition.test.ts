@@ -120,6 +120,16 @@ describe('composition directives in a generated server', () => {
     );
   });
 
+  it('runs every resolver of a field and merges their results, the later one winning', async () => {
+    upstream.reset();
+    const answer = await graphql(server.url, '{ profile { id name badge } }');
+    assert.deepEqual(answer.body, { data: { profile: { id: 10, name: 'Ada L.', badge: 'gold' } } });
+    assert.deepEqual(
+      upstream.requests.map((r) => r.url),
+      ['/users/10'],
+    );
+  });
+
   it('protects renamed and added fields as the fields they come from, before any upstream call', async () => {
     for (const query of ['{ accessCode }', '{ noteText }', '{ secretNote }']) {
       upstream.reset();

@@ -15,6 +15,7 @@ import type {
   CallResolverPlan,
   DiscriminatorPlan,
   HttpResolverPlan,
+  MergedResolverPlan,
   Plan,
   ValueTemplate,
 } from '../plan/plan.ts';
@@ -136,6 +137,8 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
   }
 
   for (const resolver of plan.callResolvers) emitCallResolver(resolver, plan, file, expressions);
+  for (const resolver of plan.mergedResolvers)
+    emitMergedResolver(resolver, plan, file, expressions);
   for (const added of plan.addedFields) emitAddedField(added, plan, file, expressions);
 
   file.insertVariableStatements(
@@ -288,7 +291,13 @@ function resolverBody(
 
 function resolverMap(plan: Plan): WriterFunction {
   const byType = new Map<string, FieldResolver[]>();
-  for (const resolver of [...plan.resolvers, ...plan.exprResolvers, ...plan.callResolvers]) {
+  for (const resolver of [
+    ...plan.resolvers,
+    ...plan.exprResolvers,
+    ...plan.callResolvers,
+    ...plan.mergedResolvers,
+  ]) {
+    if ('part' in resolver && resolver.part) continue;
     byType.set(resolver.typeName, [...(byType.get(resolver.typeName) ?? []), resolver]);
   }
   const roots = [plan.schema.getQueryType(), plan.schema.getMutationType()].filter(
@@ -554,9 +563,12 @@ function resolverFunctions(plan: Plan): Map<string, FieldResolver & { readsParen
       ...r,
       readsParent: JSON.stringify(shape).includes('"root":"value"'),
     });
-  for (const r of plan.resolvers) add(r, r);
-  for (const r of plan.exprResolvers) add(r, r.body);
-  for (const r of plan.callResolvers) add(r, r.steps);
+  // Another resolver calls a field with several resolvers through their merge.
+  for (const r of plan.resolvers) if (!r.part) add(r, r);
+  for (const r of plan.exprResolvers) if (!r.part) add(r, r.body);
+  for (const r of plan.callResolvers) if (!r.part) add(r, r.steps);
+  for (const r of plan.mergedResolvers)
+    out.set(`${r.typeName}.${r.fieldName}`, { ...r, readsParent: true });
   return out;
 }
 
@@ -691,4 +703,54 @@ function emitAddedField(
 function addedFieldFunction(added: AddedField): string {
   const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
   return `read${upper(added.typeName)}${upper(added.name)}`.replace(/[^A-Za-z0-9_$]/g, '_');
+}
+
+/**
+ * A field with several resolver directives: every one runs (one after the other on a
+ * mutation) and their results are merged, later ones winning (`mergeRight`).
+ */
+function emitMergedResolver(
+  resolver: MergedResolverPlan,
+  plan: Plan,
+  file: SourceFile,
+  expressions: ExpressionWriter,
+): void {
+  const type = plan.schema.getType(resolver.typeName) as GraphQLObjectType;
+  const field = type.getFields()[resolver.fieldName];
+  if (!field) return;
+  const hasArgs = field.args.length > 0;
+  const returnType = tsType(field.type, true);
+  const call = (name: string) => `${name}(parent, ${hasArgs ? 'args' : '{}'}, ctx)`;
+  expressions.used.add('mergeRight');
+  file.addFunction({
+    name: resolver.functionName,
+    isExported: true,
+    isAsync: true,
+    docs: [
+      `\`${resolver.typeName}.${resolver.fieldName}\`: the results of its ${resolver.parts.length} resolvers merged, later ones winning.`,
+    ],
+    parameters: [
+      { name: 'parent', type: `T.${typeName(type.name)}` },
+      {
+        name: hasArgs ? 'args' : '_args',
+        type: hasArgs
+          ? `T.${argsTypeName(type.name, field.name, (n) => Boolean(plan.schema.getType(n)))}`
+          : 'Record<string, never>',
+      },
+      { name: 'ctx', type: 'MercuriusContext' },
+    ],
+    returnType: `Promise<${returnType}>`,
+    statements: (writer) => {
+      if (resolver.sequential) {
+        // A mutation's resolvers may change upstream state: they run in the order written.
+        writer.writeLine('const results: unknown[] = [];');
+        for (const part of resolver.parts) writer.writeLine(`results.push(await ${call(part)});`);
+      } else {
+        writer.writeLine(
+          `const results: unknown[] = await Promise.all([${resolver.parts.map(call).join(', ')}]);`,
+        );
+      }
+      writer.writeLine(`return mergeRight(results) as ${returnType};`);
+    },
+  });
 }

@@ -46,6 +46,8 @@ export interface HttpResolverPlan {
   /** Name of the generated resolver function. */
   functionName: string;
   method: HttpMethod;
+  /** One of several resolvers of the field, merged by a {@link MergedResolverPlan}. */
+  part?: boolean;
   /** True when the URL starts with the upstream base URL (the `path` form). */
   fromBaseUrl: boolean;
   url: readonly UrlPart[];
@@ -83,6 +85,8 @@ export interface ExprResolverPlan {
   typeName: string;
   fieldName: string;
   functionName: string;
+  /** One of several resolvers of the field, merged by a {@link MergedResolverPlan}. */
+  part?: boolean;
   body: ValueTemplate;
   protection?: readonly string[];
 }
@@ -100,8 +104,24 @@ export interface CallResolverPlan {
   typeName: string;
   fieldName: string;
   functionName: string;
+  /** One of several resolvers of the field, merged by a {@link MergedResolverPlan}. */
+  part?: boolean;
   steps: readonly CallStepPlan[];
   protection?: readonly string[];
+}
+
+/**
+ * A field with several resolver directives: each runs (its own plan is marked `part`) and the
+ * results are deep-merged, later directives winning, as Tailcall does.
+ */
+export interface MergedResolverPlan {
+  typeName: string;
+  fieldName: string;
+  functionName: string;
+  /** The parts' function names, in directive order. */
+  parts: readonly string[];
+  /** Mutations run their parts one after the other; queries run them together. */
+  sequential: boolean;
 }
 
 /** How the member of a union or interface value is found (see the runtime's `discriminate`). */
@@ -135,6 +155,8 @@ export interface Plan {
   exprResolvers: readonly ExprResolverPlan[];
   /** Fields that call other resolvers (`@call`). */
   callResolvers: readonly CallResolverPlan[];
+  /** Fields with several resolver directives, whose results are merged. */
+  mergedResolvers: readonly MergedResolverPlan[];
   /** `Type.field` → discriminator, for every field whose type is a union or interface. */
   discriminators: ReadonlyMap<string, DiscriminatorPlan>;
   /** typeName → fieldName (as clients name them) → provider ids (empty = any linked provider). */

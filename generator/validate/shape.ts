@@ -14,7 +14,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 
-import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
+import { DiagnosticCode, type Diagnostic, type DiagnosticBag } from '../diagnostics.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import { directivesOf, type DirectiveIndex } from '../model.ts';
 import { reachableSchema } from './schema.ts';
@@ -40,8 +40,13 @@ export interface Shape {
   added: readonly AddedField[];
 }
 
-/** Which resolver directive gives `Type.field` its value, if any (`http`, `expr`, `call`). */
-export type ResolverKindOf = (coordinate: string) => string | undefined;
+/** What is known of the fields' resolvers when the schema is shaped. */
+export interface ResolverFacts {
+  /** Which resolver directive gives `Type.field` its value, if any (`http`, `expr`, `call`). */
+  kindOf: (coordinate: string) => string | undefined;
+  /** `Type.field` → the errors its resolver directives were reported for. */
+  failures: ReadonlyMap<string, readonly Diagnostic[]>;
+}
 
 /**
  * Applies `@modify`, `@omit` and `@addField` to the config's schema, reporting their misuse
@@ -52,7 +57,7 @@ export function shapeSchema(
   document: DocumentNode,
   schema: GraphQLSchema,
   index: DirectiveIndex,
-  resolverKind: ResolverKindOf,
+  resolvers: ResolverFacts,
   file: SourceFile,
   bag: DiagnosticBag,
 ): Shape {
@@ -103,7 +108,20 @@ export function shapeSchema(
         missing();
         continue;
       }
-      const found = followPath(start, rest, resolverKind);
+      // Tailcall compiles the first field's resolver into the added field: its mistakes are
+      // reported again there, and the rest of the path is not looked at.
+      const failures = resolvers.failures.get(`${type.name}.${first}`);
+      if (failures) {
+        const prefix = `${type.name}.${first}.`;
+        for (const failure of failures) {
+          const trace = failure.trace?.startsWith(prefix)
+            ? `${type.name}.@addField.${failure.trace.slice(prefix.length)}`
+            : directive.trace;
+          bag.error(failure.code, failure.message, span, trace, failure.hint);
+        }
+        continue;
+      }
+      const found = followPath(start, rest, resolvers.kindOf);
       if (found.kind === 'missing') {
         missing();
         continue;
@@ -165,7 +183,7 @@ type PathEnd =
 function followPath(
   start: GraphQLField<unknown, unknown>,
   rest: readonly string[],
-  resolverKind: ResolverKindOf,
+  resolverKind: ResolverFacts['kindOf'],
 ): PathEnd {
   let field = start;
   let nullable = false;

@@ -40,6 +40,7 @@ export {
 } from './template/render.js';
 export { acceptAnyJsonBody } from './server/accept-any-body.js';
 export { concreteTypeName, discriminate, type AbstractType } from './template/abstract-types.js';
+export { mergeRight } from './template/merge.js';
 export { plainJsonContentType } from './server/json-content-type.js';
 export { enumValue, tailcallEnums, tailcallScalars, type EnumAliases } from './server/tailcall-scalars.js';
 export { Batches, itemsByKey, type BatchOptions, type BatchedCall } from './http/batches.js';
