@@ -130,6 +130,23 @@ describe('composition directives in a generated server', () => {
     );
   });
 
+  it('reads @expr templates written as JSON string literals as Tailcall does', async () => {
+    // Answers of Tailcall 1.6.14 to the same config and requests.
+    const cases: [unknown, unknown][] = [
+      ['5', { a: 5, b: 5, c: ['5'] }],
+      ['true', { a: true, b: true, c: ['true'] }],
+      ['abc', { a: 'abc', b: 'abc', c: ['abc'] }],
+      ['"5"', { a: '5', b: '5', c: '[""5""]' }],
+    ];
+    for (const [x, expected] of cases) {
+      const answer = await graphql(server.url, {
+        query: 'query ($x: String) { quoted(x: $x) }',
+        variables: { x },
+      });
+      assert.deepEqual(answer.body, { data: { quoted: expected } }, JSON.stringify(x));
+    }
+  });
+
   it('protects renamed and added fields as the fields they come from, before any upstream call', async () => {
     for (const query of ['{ accessCode }', '{ noteText }', '{ secretNote }']) {
       upstream.reset();

@@ -4,9 +4,8 @@ import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
 import type { DecodedDirective, JsonValue } from '../load/decode-directive.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import type { UpstreamSettings } from '../model.ts';
-import type { CallStepPlan, ValueTemplate } from '../plan/plan.ts';
-import { hasExpressions } from '../template/mustache.ts';
-import { compileText } from './http.ts';
+import type { CallStepPlan } from '../plan/plan.ts';
+import { compileValueTemplate } from './expr.ts';
 import type { TemplateScope } from './templates.ts';
 
 interface Step {
@@ -86,22 +85,12 @@ export function compileCall(
       // After the first step, `.args` is the previous step's result, whatever its shape.
       const stepScope = i === 0 ? scope : { ...scope, pipedArgs: true };
       const ctx = { scope: stepScope, directive, file, bag, upstream };
-      const trace = `${directive.trace}.steps`;
-      const compile = (value: JsonValue): ValueTemplate => {
-        if (Array.isArray(value)) return { kind: 'list', items: value.map(compile) };
-        if (value !== null && typeof value === 'object')
-          return {
-            kind: 'object',
-            members: Object.entries(value).map(([k, v]) => [k, compile(v)]),
-          };
-        if (typeof value === 'string' && hasExpressions(value))
-          return {
-            kind: 'text',
-            parts: compileText(value, 'expr', directive.argNodes['steps'], trace, ctx),
-          };
-        return { kind: 'literal', value };
-      };
-      plan.args = compile(step.args);
+      plan.args = compileValueTemplate(
+        step.args,
+        directive.argNodes['steps'],
+        `${directive.trace}.steps`,
+        ctx,
+      );
     }
     plans.push(plan);
   });

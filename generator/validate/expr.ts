@@ -5,6 +5,7 @@ import {
   isObjectType,
   isInterfaceType,
   isScalarType,
+  type ConstValueNode,
   type GraphQLOutputType,
 } from 'graphql';
 
@@ -15,7 +16,7 @@ import type { UpstreamSettings } from '../model.ts';
 import type { ValueTemplate } from '../plan/plan.ts';
 import { hasExpressions } from '../template/mustache.ts';
 import { declaredScalars } from './declared-scalars.ts';
-import { compileText } from './http.ts';
+import { compileText, type Context } from './http.ts';
 import type { TemplateScope } from './templates.ts';
 
 /**
@@ -40,22 +41,49 @@ export function compileExpr(
   const ctx = { scope, directive, file, bag, upstream };
   const errorsBefore = bag.items.length;
 
-  const compile = (value: JsonValue): ValueTemplate => {
-    if (Array.isArray(value)) return { kind: 'list', items: value.map(compile) };
-    if (value !== null && typeof value === 'object') {
-      return { kind: 'object', members: Object.entries(value).map(([k, v]) => [k, compile(v)]) };
-    }
-    if (typeof value === 'string' && hasExpressions(value)) {
-      return { kind: 'text', parts: compileText(value, 'expr', node, trace, ctx) };
-    }
-    return { kind: 'literal', value };
-  };
-  const template = compile(body);
+  const template = compileValueTemplate(body, node, trace, ctx);
   if (bag.items.length > errorsBefore) return undefined;
 
   if (!JSON.stringify(body).includes('{{'))
     checkStatic(body, scope.field.type, directive.trace, file, directive, bag);
   return template;
+}
+
+/**
+ * A JSON value whose strings may hold templates (`@expr` bodies, `@call` arguments): objects
+ * and lists member by member, template strings rendered and read back as JSON at request
+ * time, everything else literal. A template written as a JSON string literal
+ * (`"\"{{.value.n}}\""`) is read as the string it denotes first, as Tailcall reads it, so its
+ * value keeps its JSON type.
+ */
+export function compileValueTemplate(
+  value: JsonValue,
+  node: ConstValueNode | undefined,
+  trace: string,
+  ctx: Context,
+): ValueTemplate {
+  const compile = (member: JsonValue): ValueTemplate => {
+    if (Array.isArray(member)) return { kind: 'list', items: member.map(compile) };
+    if (member !== null && typeof member === 'object') {
+      return { kind: 'object', members: Object.entries(member).map(([k, v]) => [k, compile(v)]) };
+    }
+    if (typeof member === 'string' && hasExpressions(member)) {
+      return { kind: 'text', parts: compileText(unquoted(member), 'expr', node, trace, ctx) };
+    }
+    return { kind: 'literal', value: member };
+  };
+  return compile(value);
+}
+
+/** The string a JSON string literal denotes, or the text itself when it is not one. */
+function unquoted(text: string): string {
+  if (text.length < 2 || !text.startsWith('"') || !text.endsWith('"')) return text;
+  try {
+    const inner: unknown = JSON.parse(text);
+    return typeof inner === 'string' ? inner : text;
+  } catch {
+    return text;
+  }
 }
 
 /**
