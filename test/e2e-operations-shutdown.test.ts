@@ -168,8 +168,13 @@ describe('the number of workers', () => {
       const { plan } = await analyze(path.join(dir, 'config.graphql'));
       assert.ok(plan);
       assert.match(emitMain(plan), /processSettings\(process\.env, \{ [^}]*workers: 1 \}\)/);
-      const three = emitMain({ ...plan, server: { ...plan.server, workers: 3 } });
-      assert.match(three, /processSettings\(process\.env, \{ [^}]*workers: 3 \}\)/);
+      await writeFile(
+        path.join(dir, 'config.graphql'),
+        config(1).replace('schema @upstream', 'schema @server(workers: 3) @upstream'),
+      );
+      const three = (await analyze(path.join(dir, 'config.graphql'))).plan;
+      assert.ok(three);
+      assert.match(emitMain(three), /processSettings\(process\.env, \{ [^}]*workers: 3 \}\)/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

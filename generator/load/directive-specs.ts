@@ -114,7 +114,7 @@ const server: DirectiveSpec = {
     showcase: later(boolean),
     vars: { type: listOf(keyValue) },
     version: later(enumOf('HTTP1', 'HTTP2')),
-    workers: later(int('usize', 0)),
+    workers: { type: int('usize', 0) },
     routes: { type: object({ graphQL: { type: string }, status: { type: string } }) },
     graphiql: { type: boolean },
   },
