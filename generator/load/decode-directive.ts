@@ -1,6 +1,7 @@
 import { Kind, type ConstDirectiveNode, type ConstValueNode } from 'graphql';
 
 import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
+import { argumentError } from './argument-errors.ts';
 import type { ArgSpec, ArgType } from './directive-specs.ts';
 import type { SourceFile } from './source-file.ts';
 
@@ -62,7 +63,8 @@ export function decodeDirective(
     const spec = specArgs[name];
     const argTrace = `${trace}.${name}`;
     if (!spec) {
-      bag.error(
+      argumentError(
+        bag,
         DiagnosticCode.UnknownArgument,
         `Parsing failed because of unknown field \`${name}\`, expected one of ${expected.map((n) => `\`${n}\``).join(', ')}`,
         file.spanOf(arg.name),
@@ -88,7 +90,8 @@ export function decodeDirective(
 
   for (const [name, spec] of Object.entries(specArgs)) {
     if (spec.required && !(node.arguments ?? []).some((a) => a.name.value === name)) {
-      bag.error(
+      argumentError(
+        bag,
         DiagnosticCode.MissingArgument,
         `Parsing failed because of missing field \`${name}\``,
         file.spanOf(node),
@@ -108,7 +111,8 @@ function checkValue(
   bag: DiagnosticBag,
 ): JsonValue | undefined {
   const fail = (message: string): undefined => {
-    bag.error(
+    argumentError(
+      bag,
       DiagnosticCode.InvalidArgument,
       `Parsing failed because of ${message}`,
       file.spanOf(node),
@@ -171,7 +175,8 @@ function checkValue(
         const spec = type.fields[name];
         if (!spec) {
           const expected = Object.keys(type.fields).map((n) => `\`${n}\``);
-          bag.error(
+          argumentError(
+            bag,
             DiagnosticCode.UnknownArgument,
             `Parsing failed because of unknown field \`${name}\`, expected one of ${expected.join(', ')}`,
             file.spanOf(field.name),

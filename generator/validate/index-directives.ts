@@ -1,6 +1,7 @@
 import { Kind, type ConstDirectiveNode, type DefinitionNode, type DocumentNode } from 'graphql';
 
 import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
+import { argumentError } from '../load/argument-errors.ts';
 import { decodeDirective } from '../load/decode-directive.ts';
 import { DIRECTIVES, GRAPHQL_DIRECTIVES, type DirectiveLocation } from '../load/directive-specs.ts';
 import type { SourceFile } from '../load/source-file.ts';
@@ -68,7 +69,8 @@ export function indexDirectives(
       // `url` is required (`path` is its docs-era alternative): an argument-stage error.
       const given = new Set(node.arguments?.map((a) => a.name.value));
       if (name === 'http' && !given.has('url') && !given.has('path')) {
-        bag.error(
+        argumentError(
+          bag,
           DiagnosticCode.MissingArgument,
           'Parsing failed because of missing field `url`',
           file.spanOf(node),

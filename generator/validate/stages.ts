@@ -1,13 +1,15 @@
-import { DiagnosticCode, type Diagnostic, type DiagnosticBag } from '../diagnostics.ts';
+import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
+import { isArgumentError } from '../load/argument-errors.ts';
 
 /**
  * Tailcall reads a config in two stages. First every directive's arguments are deserialised
- * (`Parsing failed because of ...`), and all such failures are reported together; when there
- * is any, the config is never compiled, so no schema-level check runs (a missing `Query`, an
- * undeclared type, a template naming no argument, `@protected` on an input...). tc-gen does
- * the same: this ends the first stage, dropping errors of later checks already found, and
- * tells whether checking must stop. Warnings, and tc-gen's own limitations (a directive or
- * link it does not support, a file it cannot read), are kept: they stand on their own.
+ * (`Parsing failed because of unknown field ...`, see `argumentError`), and all such failures
+ * are reported together; when there is any, the config is never compiled, so no schema-level
+ * check runs (a missing `Query`, an undeclared type, a template naming no argument, header
+ * names, `@protected` on an input...). tc-gen does the same: this ends the first stage,
+ * dropping errors of later checks already found, and tells whether checking must stop.
+ * Warnings, and tc-gen's own limitations (a directive or link it does not support, a file it
+ * cannot read), are kept: they stand on their own.
  */
 export function argumentStageFailed(bag: DiagnosticBag): boolean {
   if (!bag.items.some(isArgumentError)) return false;
@@ -16,10 +18,6 @@ export function argumentStageFailed(bag: DiagnosticBag): boolean {
   );
   bag.items.splice(0, bag.items.length, ...kept);
   return true;
-}
-
-function isArgumentError(d: Diagnostic): boolean {
-  return d.severity === 'error' && d.message.startsWith('Parsing failed because of ');
 }
 
 const STANDALONE = new Set<string>([
