@@ -7,7 +7,20 @@ import {
   type GraphQLObjectType,
   type GraphQLOutputType,
 } from 'graphql';
-import { Project, VariableDeclarationKind, type SourceFile, type WriterFunction } from 'ts-morph';
+import {
+  Project,
+  VariableDeclarationKind,
+  type FunctionDeclarationStructure,
+  type OptionalKind,
+  type SourceFile,
+  type WriterFunction,
+} from 'ts-morph';
+
+/**
+ * Collects the resolver functions so they are added to the file in one go: ts-morph reparses
+ * the file after each insertion, which made one call per function quadratic in their number.
+ */
+type FunctionSink = { addFunction(structure: OptionalKind<FunctionDeclarationStructure>): void };
 
 import { argsTypeName, propertyKey, typeName } from '../naming.ts';
 import type { JsonValue } from '../load/decode-directive.ts';
@@ -43,6 +56,8 @@ function discriminatorName(d: DiscriminatorPlan): string {
 /** `src/resolvers.ts`: one function per `@http` field and the resolver map mercurius takes. */
 export function emitResolvers(plan: Plan, project: Project): SourceFile {
   const file = project.createSourceFile('resolvers.ts', '', { overwrite: true });
+  const functions: OptionalKind<FunctionDeclarationStructure>[] = [];
+  const sink: FunctionSink = { addFunction: (structure) => functions.push(structure) };
   const expressions = new ExpressionWriter();
   const discriminators = new Map<string, DiscriminatorPlan>();
   for (const d of plan.discriminators.values()) discriminators.set(discriminatorName(d), d);
@@ -61,7 +76,7 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
     usesBaseUrl ||= resolver.fromBaseUrl;
     usesForwarding ||= plan.upstream.allowedHeaders.length > 0;
 
-    file.addFunction({
+    sink.addFunction({
       name: resolver.functionName,
       isExported: true,
       isAsync: true,
@@ -104,7 +119,7 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
     if (discriminator) value = `discriminate(${value}, ${discriminatorName(discriminator)})`;
     value = withEnumAliases(value, field.type, plan, expressions);
 
-    file.addFunction({
+    sink.addFunction({
       name: resolver.functionName,
       isExported: true,
       isAsync: resolver.protection !== undefined,
@@ -136,10 +151,11 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
     });
   }
 
-  for (const resolver of plan.callResolvers) emitCallResolver(resolver, plan, file, expressions);
+  for (const resolver of plan.callResolvers) emitCallResolver(resolver, plan, sink, expressions);
   for (const resolver of plan.mergedResolvers)
-    emitMergedResolver(resolver, plan, file, expressions);
-  for (const added of plan.addedFields) emitAddedField(added, plan, file, expressions);
+    emitMergedResolver(resolver, plan, sink, expressions);
+  for (const added of plan.addedFields) emitAddedField(added, plan, sink, expressions);
+  file.addFunctions(functions);
 
   file.insertVariableStatements(
     0,
@@ -596,7 +612,7 @@ function callOf(plan: Plan, coordinate: string, parent: string, args: string): s
 function emitCallResolver(
   resolver: CallResolverPlan,
   plan: Plan,
-  file: SourceFile,
+  file: FunctionSink,
   expressions: ExpressionWriter,
 ): void {
   const type = plan.schema.getType(resolver.typeName) as GraphQLObjectType;
@@ -658,7 +674,7 @@ function emitCallResolver(
 function emitAddedField(
   added: AddedField,
   plan: Plan,
-  file: SourceFile,
+  file: FunctionSink,
   expressions: ExpressionWriter,
 ): void {
   const type = plan.clientSchema.getType(added.typeName) as GraphQLObjectType | undefined;
@@ -712,7 +728,7 @@ function addedFieldFunction(added: AddedField): string {
 function emitMergedResolver(
   resolver: MergedResolverPlan,
   plan: Plan,
-  file: SourceFile,
+  file: FunctionSink,
   expressions: ExpressionWriter,
 ): void {
   const type = plan.schema.getType(resolver.typeName) as GraphQLObjectType;

@@ -12,9 +12,12 @@ import {
 } from 'graphql';
 import {
   Project,
+  StructureKind,
+  type InterfaceDeclarationStructure,
   type OptionalKind,
   type PropertySignatureStructure,
   type SourceFile,
+  type TypeAliasDeclarationStructure,
 } from 'ts-morph';
 
 import { argsTypeName, propertyKey, typeName } from '../naming.ts';
@@ -25,6 +28,14 @@ import { tsType } from './type-mapping.ts';
 /** `src/types.ts`: a TypeScript type for every GraphQL type and every field's arguments. */
 export function emitTypes(plan: Plan, project: Project): SourceFile {
   const file = project.createSourceFile('types.ts', '', { overwrite: true });
+  // Added in one go at the end: ts-morph reparses the file after each insertion.
+  const statements: (InterfaceDeclarationStructure | TypeAliasDeclarationStructure)[] = [];
+  const sink = {
+    addTypeAlias: (s: Omit<TypeAliasDeclarationStructure, 'kind'>) =>
+      statements.push({ ...s, kind: StructureKind.TypeAlias }),
+    addInterface: (s: Omit<InterfaceDeclarationStructure, 'kind'>) =>
+      statements.push({ ...s, kind: StructureKind.Interface }),
+  };
 
   for (const type of Object.values(plan.schema.getTypeMap())) {
     if (type.name.startsWith('__')) continue;
@@ -32,7 +43,7 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
 
     if (isScalarType(type)) {
       if (!type.astNode) continue;
-      file.addTypeAlias({
+      sink.addTypeAlias({
         name: typeName(type.name),
         isExported: true,
         type: 'unknown',
@@ -40,7 +51,7 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
           docs.length > 0 ? docs : [`The custom scalar \`${type.name}\`, passed through as JSON.`],
       });
     } else if (isEnumType(type)) {
-      file.addTypeAlias({
+      sink.addTypeAlias({
         name: typeName(type.name),
         isExported: true,
         type:
@@ -51,7 +62,7 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
         docs,
       });
     } else if (isUnionType(type)) {
-      file.addTypeAlias({
+      sink.addTypeAlias({
         name: typeName(type.name),
         isExported: true,
         type:
@@ -62,14 +73,14 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
         docs,
       });
     } else if (isObjectType(type) || isInterfaceType(type)) {
-      file.addInterface({
+      sink.addInterface({
         name: typeName(type.name),
         isExported: true,
         docs,
         properties: Object.values(type.getFields()).map(outputProperty),
       });
     } else if (isInputObjectType(type)) {
-      file.addInterface({
+      sink.addInterface({
         name: typeName(type.name),
         isExported: true,
         docs,
@@ -82,7 +93,7 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
     if (type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) continue;
     for (const field of Object.values(type.getFields())) {
       if (field.args.length === 0) continue;
-      file.addInterface({
+      sink.addInterface({
         name: argsTypeName(
           type.name,
           field.name,
@@ -95,6 +106,7 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
     }
   }
 
+  file.addStatements(statements);
   return file;
 }
 
