@@ -8,6 +8,7 @@
  *     npm run bench -- --smoke       # 1 round, 1 s + 1 s per run, for the test suite
  *     options: --rounds N --duration S --warmup S --connections N --delay-ms N
  *              --contenders tcgen,hand,ceiling,tailcall --load wrk|autocannon --out FILE --keep
+ *     npm run bench -- --report bench/results/latest.json   # recompute the tables of a run
  *     levers:  --contenders tcgen,tcgen-nodedupe,tcgen-batch,tcgen-loginfo (config variants)
  *
  * With two cores, the server under test runs on core 0 (`taskset -c 0`), the load generator,
@@ -20,7 +21,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, release } from 'node:os';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -61,6 +62,7 @@ import {
   median,
   ratioTable,
   ratios,
+  saturationNote,
   summarize,
   summaryTable,
   type Run,
@@ -80,6 +82,7 @@ const { values: args } = parseArgs({
     load: { type: 'string' },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    report: { type: 'string' },
   },
 });
 
@@ -362,6 +365,13 @@ async function main(): Promise<void> {
   }
   const contendersDir = compileContenders(workDir);
 
+  const busy = loadavg()[0] ?? 0;
+  if (busy > 1) {
+    log(
+      `NOTE: the machine is busy before the runs (load average ${busy.toFixed(1)} on ` +
+        `${cpus().length} cores): other work shares both cores, so the figures will be low and noisy`,
+    );
+  }
   const pinned = canPin() && pinSelf(LOAD_CORE);
   if (!pinned)
     log('NOTE: taskset or a second core is missing: nothing is pinned, results are rough');
@@ -478,9 +488,6 @@ async function main(): Promise<void> {
     }
   }
 
-  const lifetimePeakRss = Object.fromEntries(
-    active.map((c) => [c.id, c.server ? peakRss(c.server.proc.pid) : undefined]),
-  );
   const summary = summarize(runs);
   const rs = ratios(runs);
   const readyTcGen = median(ready.tcgen ?? []);
@@ -496,7 +503,10 @@ async function main(): Promise<void> {
     mode,
     startedAt,
     finishedAt: new Date().toISOString(),
-    command: `npm run bench${mode === 'full' ? '' : ` -- --${mode}`}`,
+    command: [
+      'npm run bench',
+      ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
+    ].join(' '),
     machine: {
       cores: cpus().length,
       cpu: cpus()[0]?.model ?? 'unknown',
@@ -533,14 +543,13 @@ async function main(): Promise<void> {
         { samples: xs, median: median(xs ?? []), max: Math.max(...(xs ?? [])) },
       ]),
     ),
-    lifetimePeakRssBytes: lifetimePeakRss,
     runs,
     summary,
     ratios: rs,
     goals: gs,
   };
   writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
-  const markdown = [summaryTable(summary), '', ratioTable(rs), '', goalTable(gs)].join('\n');
+  const markdown = renderMarkdown(summary, rs, gs);
   writeFileSync(outFile.replace(/\.json(\.tmp)?$/, '.md$1'), `${markdown}\n`);
 
   log('');
@@ -549,6 +558,55 @@ async function main(): Promise<void> {
   for (const c of contenders.filter((c) => c.status !== 'ok'))
     log(`${CONTENDER_LABELS[c.id]}: ${c.status}: ${c.note}`);
   log(`wrote ${path.relative(process.cwd(), outFile)}`);
+}
+
+/**
+ * `--report FILE`: recomputes the summary, ratios and goals of a results file from its runs
+ * (after a change to how they are computed), rewrites it and its Markdown, and prints the tables.
+ */
+function rereport(file: string): void {
+  const result = JSON.parse(readFileSync(file, 'utf8')) as {
+    runs: Run[];
+    spawnToReadyMs: Partial<Record<ContenderId, { median: number }>>;
+    buildTimes: { thousandFields?: { ms: number; timedOut: boolean; capMs: number } };
+    summary: unknown;
+    ratios: unknown;
+    goals: unknown;
+  };
+  const summary = summarize(result.runs);
+  const rs = ratios(result.runs);
+  const gs = goals({
+    ratios: rs,
+    summary,
+    readyMedianMs: result.spawnToReadyMs.tcgen?.median,
+    thousandFieldBuild: result.buildTimes.thousandFields,
+  });
+  Object.assign(result, { summary, ratios: rs, goals: gs });
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const markdown = renderMarkdown(summary, rs, gs);
+  writeFileSync(file.replace(/\.json(\.tmp)?$/, '.md$1'), `${markdown}\n`);
+  log(markdown);
+}
+
+function renderMarkdown(
+  summary: ReturnType<typeof summarize>,
+  rs: ReturnType<typeof ratios>,
+  gs: ReturnType<typeof goals>,
+): string {
+  const note = saturationNote(summary);
+  return [
+    summaryTable(summary),
+    ...(note ? ['', note] : []),
+    '',
+    ratioTable(rs),
+    '',
+    goalTable(gs),
+  ].join('\n');
+}
+
+if (args.report) {
+  rereport(path.resolve(args.report));
+  process.exit(0);
 }
 
 try {

@@ -35,6 +35,11 @@ export interface SummaryRow {
   contender: ContenderId;
   rounds: number;
   rps: number;
+  /**
+   * Requests per second of CPU the server used (rps / server CPU share): its cost per request,
+   * which holds up better than req/s when other work takes part of the server's core.
+   */
+  rpsPerCpuSecond: number | undefined;
   p50Ms: number;
   p99Ms: number;
   peakRssMb: number | undefined;
@@ -44,6 +49,8 @@ export interface SummaryRow {
   serverCoreBusy: number | undefined;
   loadCoreBusy: number | undefined;
   loadBoundRounds: number;
+  /** Rounds where the load core was 95% busy or more, counting other work on the machine. */
+  loadCoreSaturatedRounds: number;
   errors: number;
   wrongBodies: number;
 }
@@ -54,6 +61,9 @@ export interface Ratio {
   denominator: { scenario: ScenarioId; contender: ContenderId };
   perRound: number[];
   median: number | undefined;
+  /** The same ratio taken on requests per CPU-second (see SummaryRow.rpsPerCpuSecond). */
+  perRoundPerCpu: number[];
+  medianPerCpu: number | undefined;
   /** Either side was load-bound in some round: the ratio is a bound, not a measurement. */
   loadBound: boolean;
 }
@@ -71,6 +81,11 @@ export function median(xs: readonly number[]): number | undefined {
   return s.length % 2 === 1
     ? (s[mid] as number)
     : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** req/s divided by the share of a core the server process used in that run. */
+export function perCpuSecond(run: Run): number | undefined {
+  return run.serverCpuShare ? run.rps / run.serverCpuShare : undefined;
 }
 
 const definedOnly = (xs: Array<number | undefined>) =>
@@ -91,6 +106,7 @@ export function summarize(runs: readonly Run[]): SummaryRow[] {
       contender: first.contender,
       rounds: rs.length,
       rps: median(rs.map((r) => r.rps)) as number,
+      rpsPerCpuSecond: median(definedOnly(rs.map(perCpuSecond))),
       p50Ms: median(rs.map((r) => r.p50Ms)) as number,
       p99Ms: median(rs.map((r) => r.p99Ms)) as number,
       peakRssMb: peaks.length ? Math.max(...peaks) / 2 ** 20 : undefined,
@@ -100,6 +116,7 @@ export function summarize(runs: readonly Run[]): SummaryRow[] {
       serverCoreBusy: median(definedOnly(rs.map((r) => r.serverCoreBusy))),
       loadCoreBusy: median(definedOnly(rs.map((r) => r.loadCoreBusy))),
       loadBoundRounds: rs.filter((r) => r.loadBound).length,
+      loadCoreSaturatedRounds: rs.filter((r) => (r.loadCoreBusy ?? 0) >= 0.95).length,
       errors: rs.reduce((a, r) => a + r.errors, 0),
       wrongBodies: rs.reduce((a, r) => a + Math.max(0, r.wrongBodies), 0),
     };
@@ -141,12 +158,15 @@ export function ratios(runs: readonly Run[]): Ratio[] {
   const out: Ratio[] = [];
   for (const [name, num, den] of RATIO_DEFINITIONS) {
     const perRound: number[] = [];
+    const perRoundPerCpu: number[] = [];
     let loadBound = false;
     for (const round of rounds) {
       const a = find(round, num);
       const b = find(round, den);
       if (!a || !b || b.rps === 0) continue;
       perRound.push(a.rps / b.rps);
+      const [ca, cb] = [perCpuSecond(a), perCpuSecond(b)];
+      if (ca !== undefined && cb !== undefined) perRoundPerCpu.push(ca / cb);
       loadBound ||= a.loadBound || b.loadBound;
     }
     if (perRound.length === 0) continue;
@@ -156,6 +176,8 @@ export function ratios(runs: readonly Run[]): Ratio[] {
       denominator: { scenario: den[0], contender: den[1] },
       perRound,
       median: median(perRound),
+      perRoundPerCpu,
+      medianPerCpu: median(perRoundPerCpu),
       loadBound,
     });
   }
@@ -238,17 +260,19 @@ const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 /** The summary as a Markdown table (also readable in a terminal). */
 export function summaryTable(summary: readonly SummaryRow[]): string {
   const lines = [
-    '| scenario | contender | req/s | p50 ms | p99 ms | peak RSS MB | upstream calls/req | server CPU | load CPU |',
-    '| --- | --- | --: | --: | --: | --: | --: | --: | --: |',
+    '| scenario | contender | req/s | req/CPU-s | p50 ms | p99 ms | peak RSS MB | upstream calls/req | server CPU | load CPU |',
+    '| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: |',
   ];
   for (const s of summary) {
     const flags = [
       s.loadBoundRounds > 0 ? ' (load-bound)' : '',
+      s.loadBoundRounds === 0 && s.loadCoreSaturatedRounds > 0 ? ' *' : '',
       s.errors > 0 ? ` (${s.errors} errors)` : '',
       s.wrongBodies > 0 ? ` (${s.wrongBodies} wrong bodies)` : '',
     ].join('');
     lines.push(
       `| ${SCENARIO_LABELS[s.scenario]} | ${CONTENDER_LABELS[s.contender]} | ${num(s.rps)}${flags} | ` +
+        `${s.rpsPerCpuSecond === undefined ? '-' : num(s.rpsPerCpuSecond)} | ` +
         `${ms(s.p50Ms)} | ${ms(s.p99Ms)} | ${s.peakRssMb === undefined ? '-' : s.peakRssMb.toFixed(0)} | ` +
         `${s.upstreamCallsPerRequest === undefined ? '-' : s.upstreamCallsPerRequest.toFixed(2)} | ` +
         `${pct(s.serverCpuShare)} | ${pct(s.loadCpuShare)} |`,
@@ -258,12 +282,29 @@ export function summaryTable(summary: readonly SummaryRow[]): string {
   return lines.join('\n');
 }
 
+/** The footnote of the `*` the summary table puts on runs whose load core was saturated. */
+export function saturationNote(summary: readonly SummaryRow[]): string | undefined {
+  const marked = summary.filter((s) => s.loadBoundRounds === 0 && s.loadCoreSaturatedRounds > 0);
+  if (marked.length === 0) return undefined;
+
+  return (
+    '`*` the load core was 95-100% busy in some rounds, mostly with work that is not the ' +
+    "benchmark's (see `load CPU` for wrk and the stub): the load may have come too slowly, so " +
+    'those figures are lower bounds, most of all for the fastest servers.'
+  );
+}
+
 export function ratioTable(rs: readonly Ratio[]): string {
-  const lines = ['| ratio (req/s) | median | per round |', '| --- | --: | --- |'];
+  const lines = [
+    '| ratio | req/s: median | per round | req/CPU-s: median | per round |',
+    '| --- | --: | --- | --: | --- |',
+  ];
+  const list = (xs: readonly number[]) => xs.map((x) => x.toFixed(2)).join(', ');
   for (const r of rs) {
     lines.push(
       `| ${r.name}${r.loadBound ? ' (load-bound: a bound)' : ''} | ${(r.median as number).toFixed(2)}x | ` +
-        `${r.perRound.map((x) => x.toFixed(2)).join(', ')} |`,
+        `${list(r.perRound)} | ` +
+        `${r.medianPerCpu === undefined ? '-' : `${r.medianPerCpu.toFixed(2)}x`} | ${list(r.perRoundPerCpu)} |`,
     );
   }
 
