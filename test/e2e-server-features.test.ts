@@ -128,15 +128,18 @@ describe('server features of a generated server', () => {
     assert.deepEqual(body.data.posts[0]?.company, { name: 'company 1', motto: 'go!' });
   });
 
-  it('drops introspection when it is off, and answers GraphQL errors with 200', async () => {
+  it('drops introspection when it is off, validates queries when asked, and answers errors with 200', async () => {
     const introspection = await post({ query: '{ __type(name: "Post") { name } cached }' });
     assert.equal(await introspection.text(), '{"data":{"cached":7}}');
+    // The config asks for @server(queryValidation: true): the GraphQL spec's validation.
     const invalid = await post({ query: '{ nope }' });
     assert.equal(invalid.status, 200);
     assert.match(
       await invalid.text(),
       /^\{"data":null,"errors":\[\{"message":"Cannot query field \\"nope\\" on type \\"Query\\"\./,
     );
+    const mistyped = await post({ query: '{ cached greeting(name: 7) }' });
+    assert.match(await mistyped.text(), /String cannot represent a non string value: 7/);
   });
 
   it('answers CORS preflights and echoes only a listed origin', async () => {
