@@ -27,6 +27,7 @@ import { planProtection } from './validate/protected.ts';
 import { checkRootResolvers } from './validate/root-resolvers.ts';
 import { buildSchemas } from './validate/schema.ts';
 import { shapeSchema } from './validate/shape.ts';
+import { holdBackLaterStages } from './validate/stages.ts';
 import { readServerSettings, readUpstreamSettings } from './validate/settings.ts';
 
 export interface AnalyzeResult {
@@ -56,7 +57,10 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
   );
   const authLinks = await readLinks(index.schema, file, bag);
   const schemas = buildSchemas(document, file, bag, { incomplete: loaded.incomplete === true });
-  if (!schemas) return { diagnostics: sortDiagnostics(bag.items), file };
+  if (!schemas) {
+    holdBackLaterStages(bag);
+    return { diagnostics: sortDiagnostics(bag.items), file };
+  }
   const { schema, publicSchema, fieldOrigins } = schemas;
   applyFieldOrigins(index, fieldOrigins);
 
@@ -211,7 +215,13 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
     bag,
   );
 
-  lintConfig({ schema: publicSchema, index, resolvers, authLinks, protection }, file, bag);
+  // Cost and tidiness warnings only for a config that is otherwise sound: next to errors they
+  // would mostly repeat them (a link "unused" because @protected names a missing id).
+  if (!bag.hasErrors)
+    lintConfig({ schema: publicSchema, index, resolvers, authLinks, protection }, file, bag);
+  // Every check ran; with a directive argument that does not parse, Tailcall reports only
+  // those, so the rest is shown as warnings until they are fixed.
+  holdBackLaterStages(bag);
   if (bag.hasErrors) return { diagnostics: sortDiagnostics(bag.items), file };
 
   // Clients name fields as published: the protection table follows `@modify` and `@addField`.

@@ -747,7 +747,7 @@ input TicketFilter {
       ...staff,
     });
     assert.deepEqual(lines, [
-      '12:19 error TCG_PROTECTED_INPUT Input types can not be protected [at TicketInput.@protected]',
+      '12:19 error TCG_PROTECTED_INPUT Input types can not be protected [at TicketInput.title.@protected]',
       '17:18 error TCG_PROTECTED_INPUT Input types can not be protected [at TicketFilter.author.@protected]',
     ]);
   });

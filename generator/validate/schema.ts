@@ -21,7 +21,6 @@ import type { SourceFile } from '../load/source-file.ts';
 import { normalizeTypes } from './normalize-types.ts';
 import { noteDeclaredScalars } from './declared-scalars.ts';
 import { checkProtectedInputs } from './protected.ts';
-import { argumentStageFailed } from './stages.ts';
 
 /** Scalars every Tailcall config may use without declaring them. */
 export const TAILCALL_SCALARS = [
@@ -88,8 +87,6 @@ export function buildSchemas(
   bag: DiagnosticBag,
   options: SchemaOptions = {},
 ): Schemas | undefined {
-  // As in Tailcall, a directive argument that does not parse stops checking before the schema.
-  if (argumentStageFailed(bag)) return undefined;
   noteDeclaredScalars(file, document);
 
   // Built-in scalars cannot be declared again; the declaration is dropped once reported.
