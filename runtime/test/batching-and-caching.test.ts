@@ -193,6 +193,22 @@ describe('UpstreamClient cache and dedupe', () => {
     await client.close();
   });
 
+  it('parses a shared (cached or deduplicated) answer once and freezes it for every caller', async () => {
+    const client = new UpstreamClient({ httpCacheSize: 10 });
+    const call = () => client.request({ method: 'GET', url: `${up.url}/fresh`, dedupe: true });
+    const [a, b] = await Promise.all([call(), call()]);
+    const c = await call();
+    assert.equal(up.seen.length, 1);
+    assert.equal(a, b, 'callers of one deduplicated call get the same value');
+    assert.equal(a, c, 'a cache hit gets the value parsed for the first caller');
+    assert.ok(Object.isFrozen(a));
+    assert.throws(() => {
+      (a as { n: number }).n = 99;
+    }, TypeError);
+    assert.deepEqual(await call(), { n: 1 });
+    await client.close();
+  });
+
   it('keeps @cache answers for their time to live, for every caller, and not failures', async () => {
     const client = new UpstreamClient();
     const call = (path: string, ttl: number) =>

@@ -98,8 +98,24 @@ export class UpstreamClient implements Upstream {
     // follows up to 10 redirects; doing the same needs a decision on cross-origin redirects
     // and on which request headers may follow them, so it is left out for now.
 
-    // Parsed per caller, so callers sharing a cached or deduplicated response never share objects.
-    return parseBody(text, req.field);
+    if (!this.#shared(req)) return parseBody(text, req.field);
+    // A cached or deduplicated response is parsed once and its value shared by every caller,
+    // frozen so that no caller can change what another one reads.
+    let value = SHARED_VALUES.get(response);
+    if (value === undefined) {
+      value = deepFreeze(parseBody(text, req.field));
+      SHARED_VALUES.set(response, value);
+    }
+    return value;
+  }
+
+  /** Whether the response to `req` may be handed to other callers too. */
+  #shared(req: UpstreamRequest): boolean {
+    return (
+      (this.#cache !== undefined && req.method === 'GET') ||
+      req.dedupe === true ||
+      req.cacheTtlMs !== undefined
+    );
   }
 
   /** The response from the cache, from an identical call in flight, or from the upstream. */
@@ -179,6 +195,18 @@ export class UpstreamClient implements Upstream {
 
     return headers;
   }
+}
+
+/** Parsed bodies of responses several callers get (cache, dedupe), by response. */
+const SHARED_VALUES = new WeakMap<CachedResponse, unknown>();
+
+/** Freezes a parsed JSON value and everything in it. */
+function deepFreeze(value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
 }
 
 function parseBody(text: string, field: string | undefined): unknown {
