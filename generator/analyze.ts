@@ -2,7 +2,7 @@ import path from 'node:path';
 
 import { Kind, isObjectType, type DocumentNode } from 'graphql';
 
-import { DiagnosticBag, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { DiagnosticBag, DiagnosticCode, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { DIRECTIVES, GRAPHQL_DIRECTIVES } from './load/directive-specs.ts';
 import { loadConfig } from './load/load-config.ts';
 import type { SourceFile } from './load/source-file.ts';
@@ -194,6 +194,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
     }
   }
   schemas.reportUndeclaredArguments(reportedUndeclaredArguments);
+  reportCallCycles(callResolvers, index, file, bag);
 
   const discriminators = planDiscriminators(schema, index, file, bag);
   const withResolver = fieldsWithResolverDirectives(document);
@@ -348,4 +349,51 @@ function enumAliasesOf(index: DirectiveIndex): Map<string, Map<string, string>> 
     }
   }
   return aliases;
+}
+
+/**
+ * `@call` chains that come back to where they started (`a` calls `b`, `b` calls `a`): their
+ * generated resolvers would call each other until the stack overflows, so they are refused.
+ */
+function reportCallCycles(
+  calls: readonly CallResolverPlan[],
+  index: DirectiveIndex,
+  file: SourceFile,
+  bag: DiagnosticBag,
+): void {
+  const targets = new Map<string, string[]>();
+  for (const call of calls) {
+    const from = `${call.typeName}.${call.fieldName}`;
+    targets.set(from, [
+      ...(targets.get(from) ?? []),
+      ...call.steps.map((s) => `${s.typeName}.${s.fieldName}`),
+    ]);
+  }
+  const reported = new Set<string>();
+  for (const start of targets.keys()) {
+    // Depth-first from each call field; a path that reaches `start` again is a cycle.
+    const path: string[] = [start];
+    const visit = (at: string, seen: Set<string>): string[] | undefined => {
+      for (const next of targets.get(at) ?? []) {
+        if (next === start) return [...path, next];
+        if (seen.has(next) || !targets.has(next)) continue;
+        seen.add(next);
+        path.push(next);
+        const found = visit(next, seen);
+        path.pop();
+        if (found) return found;
+      }
+      return undefined;
+    };
+    const cycle = visit(start, new Set([start]));
+    if (!cycle || cycle.slice(0, -1).some((c) => reported.has(c))) continue;
+    for (const member of cycle) reported.add(member);
+    const directive = directivesOf(index, start, 'call')[0];
+    bag.error(
+      DiagnosticCode.InvalidCall,
+      `@call steps lead back to this field: ${cycle.join(' → ')}`,
+      directive ? file.spanOf(directive.node) : undefined,
+      directive?.trace ?? start,
+    );
+  }
 }

@@ -282,6 +282,23 @@ type Query {
     ]);
   });
 
+  it('refuses @call chains that lead back to the field they start from, once per cycle', async () => {
+    const lines = await report(`type Query {
+  a: Int @call(steps: [{query: "b"}])
+  b: Int @call(steps: [{query: "c"}])
+  c: Int @call(steps: [{query: "a"}])
+  d: Int @call(steps: [{query: "d"}])
+  e: Int @call(steps: [{query: "a"}])
+  f: Int @expr(body: 1)
+  g: Int @call(steps: [{query: "f"}, {query: "f"}])
+}
+`);
+    assert.deepEqual(lines, [
+      '2:10 TCG_INVALID_CALL @call steps lead back to this field: Query.a → Query.b → Query.c → Query.a [at Query.a.@call]',
+      '5:10 TCG_INVALID_CALL @call steps lead back to this field: Query.d → Query.d [at Query.d.@call]',
+    ]);
+  });
+
   it('refuses client settings that would break every upstream call', async () => {
     const lines =
       await report(`schema @upstream(baseURL: "http://127.0.0.1:1", timeout: 0, connectTimeout: 5000000, userAgent: "a\\r\\nX-Evil: 1") { query: Query }
