@@ -109,6 +109,16 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
       // Types clients cannot reach are checked, but no server code is made for them.
       const served = publicSchema.getType(type.name) === type;
       const merged = all.length > 1;
+      // With several resolvers, the field's own name goes to their merge; each part is named
+      // after its directive (`resolveQueryProfileViaHttp`).
+      const mergedName = merged ? names.next(type.name, field.name) : undefined;
+      const nameOf = (directive: DecodedDirective) =>
+        merged
+          ? names.next(
+              type.name,
+              `${field.name}Via${directive.name === 'const' ? 'Expr' : directive.name.charAt(0).toUpperCase() + directive.name.slice(1)}`,
+            )
+          : names.next(type.name, field.name);
       const ownIds = protection.get(type.name)?.get(field.name);
 
       /** Compiles one resolver directive of the field; returns its function's name. */
@@ -140,7 +150,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
             table.set(field.name, [...ids]);
             protection.set(type.name, table);
           }
-          const functionName = names.next(type.name, field.name);
+          const functionName = nameOf(directive);
           callResolvers.push({
             ...base,
             functionName,
@@ -152,7 +162,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
         if (directive.name === 'expr' || directive.name === 'const') {
           const body = compileExpr(directive, scope, upstream, file, bag);
           if (!body || !served) return undefined;
-          const functionName = names.next(type.name, field.name);
+          const functionName = nameOf(directive);
           exprResolvers.push({
             ...base,
             functionName,
@@ -166,7 +176,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
         const cached = (
           directivesOf(index, coordinate, 'cache')[0] ?? directivesOf(index, type.name, 'cache')[0]
         )?.args['maxAge'];
-        const functionName = names.next(type.name, field.name);
+        const functionName = nameOf(directive);
         resolvers.push({
           ...compiled,
           ...base,
@@ -187,7 +197,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
       mergedResolvers.push({
         typeName: type.name,
         fieldName: field.name,
-        functionName: names.next(type.name, field.name),
+        functionName: mergedName ?? names.next(type.name, field.name),
         parts: compiledParts,
         sequential: scope.isMutation,
       });

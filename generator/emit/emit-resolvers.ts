@@ -684,7 +684,7 @@ function emitAddedField(
   const first = `${added.typeName}.${added.first}`;
   const runsResolver = resolverFunctions(plan).has(first);
   const path = [added.first, ...added.rest].join('.');
-  expressions.used.add('valueAt');
+  if (!runsResolver || added.rest.length > 0) expressions.used.add('valueAt');
   file.addFunction({
     name: addedFieldFunction(added),
     isExported: true,
@@ -703,9 +703,9 @@ function emitAddedField(
     statements: (writer) => {
       if (runsResolver) {
         writer.writeLine(`const first: unknown = await ${callOf(plan, first, 'parent', '{}')};`);
-        writer.writeLine(
-          `return (valueAt(first, ${JSON.stringify(added.rest)}) ?? null) as ${returnType};`,
-        );
+        const value =
+          added.rest.length === 0 ? 'first' : `valueAt(first, ${JSON.stringify(added.rest)})`;
+        writer.writeLine(`return (${value} ?? null) as ${returnType};`);
       } else {
         writer.writeLine(
           `return (valueAt(parent, ${JSON.stringify([added.first, ...added.rest])}) ?? null) as ${returnType};`,
