@@ -6,6 +6,7 @@
  *     node --import tsx bench/profile.ts --query q1 [--duration 10] [--out DIR] [-- NODE_FLAGS]
  *
  * `--env K=V` (repeatable) passes settings to the server, e.g. `--env LOG_LEVEL=info`.
+ * `--show-output` prints what the server wrote, e.g. with the node flag `--trace-gc`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -25,6 +26,7 @@ const { values, positionals } = parseArgs({
     connections: { type: 'string', default: '100' },
     out: { type: 'string', default: path.join(REPO_ROOT, '.work', 'profiles') },
     env: { type: 'string', multiple: true, default: [] },
+    'show-output': { type: 'boolean', default: false },
   },
 });
 const query = values.query as QueryId;
@@ -103,6 +105,8 @@ try {
     `${query}: ${Math.round(result.rps)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, ` +
       `p99 ${result.p99Ms.toFixed(2)} ms, errors ${result.errors}, wrong bodies ${result.wrongBodies}`,
   );
+  // e.g. with `-- --trace-gc`: what the server printed (its last 64 KB).
+  if (values['show-output']) log(proc.output());
   // SIGTERM: the server closes and exits, and node writes the profile on the way out.
   await proc.stop();
   stops.shift();

@@ -79,7 +79,7 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
     sink.addFunction({
       name: resolver.functionName,
       isExported: true,
-      isAsync: true,
+      isAsync: !answersAsFetched(resolver, plan),
       docs: [`\`${resolver.typeName}.${resolver.fieldName}\`: ${lineText(resolver.description)}`],
       parameters: [
         {
@@ -284,13 +284,14 @@ function resolverBody(
     members.push(`field: '${resolver.typeName}.${resolver.fieldName}'`);
 
     const batch = batchCall(resolver, plan, expressions);
-    if (batch) {
-      writer.writeLine(
-        `const data = await ctx.batches.load(${JSON.stringify(`${resolver.typeName}.${resolver.fieldName}`)}, { request: { ${members.join(', ')} }, ${batch} });`,
-      );
-    } else {
-      writer.writeLine(`const data = await ctx.upstream.request({ ${members.join(', ')} });`);
+    const call = batch
+      ? `ctx.batches.load(${JSON.stringify(`${resolver.typeName}.${resolver.fieldName}`)}, { request: { ${members.join(', ')} }, ${batch} })`
+      : `ctx.upstream.request({ ${members.join(', ')} })`;
+    if (answersAsFetched(resolver, plan)) {
+      writer.writeLine(`return ${call} as Promise<${returnType}>;`);
+      return;
     }
+    writer.writeLine(`const data = await ${call};`);
     let result = 'data';
     if (resolver.select !== undefined) {
       writer.writeLine(`const selected = ${selectExpression(resolver.select, expressions)};`);
@@ -303,6 +304,25 @@ function resolverBody(
     if (field) result = withEnumAliases(result, field.type, plan, expressions);
     writer.writeLine(`return ${result} as ${returnType};`);
   };
+}
+
+/**
+ * Whether the resolver answers with the upstream's value as it comes (no auth check, `select`,
+ * `@discriminate` or enum alias): then it hands back the call's own promise instead of being an
+ * `async` function awaiting it. A field under a list runs once per item, most items wait on a
+ * shared call, and each awaiting frame is memory the collector keeps copying until it settles.
+ */
+function answersAsFetched(resolver: HttpResolverPlan, plan: Plan): boolean {
+  const coordinate = `${resolver.typeName}.${resolver.fieldName}`;
+  const field = (plan.schema.getType(resolver.typeName) as GraphQLObjectType).getFields()[
+    resolver.fieldName
+  ];
+  return (
+    resolver.protection === undefined &&
+    resolver.select === undefined &&
+    !plan.discriminators.has(coordinate) &&
+    (field === undefined || !plan.enumAliases.has(getNamedType(field.type).name))
+  );
 }
 
 function resolverMap(plan: Plan): WriterFunction {

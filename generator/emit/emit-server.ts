@@ -148,7 +148,6 @@ export function emitServer(plan: Plan): string {
     ...(server.queryValidation ? [] : ['lenientQueries']),
     'tailcallEnums',
     'tailcallScalars',
-    'loggedUpstream',
     'maxQueryDepthRule',
     'noteOperation',
     'plainJsonContentType',
@@ -164,15 +163,14 @@ export function emitServer(plan: Plan): string {
     '    context: (request) => {',
     ...(policy
       ? [
-          '      // Upstream responses of this request are observed for its own response headers.',
+          '      // Failed upstream calls are logged with the id of this request, and its upstream',
+          '      // responses are observed for its own response headers.',
           '      const observer = collectorOf(request);',
-          '      const client = observer ? upstream.observed(observer) : upstream;',
-          '      // Failed upstream calls are logged with the id of this request.',
-          '      const view = loggedUpstream(client, request.log);',
+          '      const view = upstream.forRequest({ log: request.log, observer });',
         ]
       : [
           '      // Failed upstream calls are logged with the id of this request.',
-          '      const view = loggedUpstream(upstream, request.log);',
+          '      const view = upstream.forRequest({ log: request.log });',
         ]),
     `      return { ${[
       'upstream: view',

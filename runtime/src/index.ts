@@ -44,7 +44,11 @@ export { mergeRight } from './template/merge.js';
 export { plainJsonContentType } from './server/json-content-type.js';
 export { enumValue, tailcallEnums, tailcallScalars, type EnumAliases } from './server/tailcall-scalars.js';
 export { Batches, itemsByKey, type BatchOptions, type BatchedCall } from './http/batches.js';
-export { type ResponseObserver, type Upstream } from './http/upstream-client.js';
+export {
+  type RequestView,
+  type ResponseObserver,
+  type Upstream,
+} from './http/upstream-client.js';
 export {
   collectorOf,
   upstreamResponseHeaders,
@@ -82,4 +86,4 @@ export {
   type ProcessSettings,
   type RequestLimits,
 } from './server/server-env.js';
-export { loggedUpstream, logUrl } from './server/upstream-log.js';
+export { logUrl, type FailureLog } from './http/upstream-log.js';

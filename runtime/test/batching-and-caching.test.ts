@@ -8,6 +8,7 @@ import { Batches, itemsByKey, UpstreamClient, UpstreamResponseHeaders } from '..
 interface Seen {
   method: string;
   url: string;
+  headers: IncomingMessage['headers'];
   body: string;
 }
 
@@ -24,7 +25,12 @@ async function upstream(
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString();
-      seen.push({ method: request.method ?? '', url: request.url ?? '', body });
+      seen.push({
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body,
+      });
       const reply = answer(request, body);
       setTimeout(() => {
         response.writeHead(reply.status ?? 200, {
@@ -162,6 +168,7 @@ describe('UpstreamClient cache and dedupe', () => {
       if (request.url === '/private')
         return { headers: { 'cache-control': 'private, max-age=60' }, body: { n: 2 } };
       if (request.url === '/slow') return { body: { n: 3 }, delayMs: 50 };
+      if (request.url?.startsWith('/missing')) return { status: 404, body: { error: 'gone' } };
       return { headers: { 'cache-control': 'no-cache' }, body: { n: 4 } };
     });
   });
@@ -234,6 +241,75 @@ describe('UpstreamClient cache and dedupe', () => {
     const results = await Promise.all([call(true), call(true), call(true, 'b'), call(false)]);
     assert.deepEqual(results, [{ n: 3 }, { n: 3 }, { n: 3 }, { n: 3 }]);
     assert.equal(up.seen.length, 3, 'the two identical deduplicated calls shared one request');
+    await client.close();
+  });
+
+  it('keys calls by what they send, however the generated code wrote them', async () => {
+    const client = new UpstreamClient();
+    const url = `${up.url}/slow`;
+    const results = await Promise.all([
+      client.request({ method: 'GET', url, dedupe: true }),
+      client.request({ method: 'GET', url, dedupe: true }),
+      // The same headers as the fixed ones a call without its own gets: the same call.
+      client.request({ method: 'GET', url, headers: { 'User-Agent': 'tc-gen' }, dedupe: true }),
+      client.request({ method: 'GET', url, headers: {}, dedupe: true }),
+      client.request({ method: 'GET', url, headers: { 'user-agent': 'other' }, dedupe: true }),
+      client.request({ method: 'POST', url, dedupe: true }),
+      client.request({ method: 'POST', url, body: '{}', dedupe: true }),
+    ]);
+    assert.deepEqual(results, Array(7).fill({ n: 3 }));
+    assert.deepEqual(
+      up.seen.map(
+        (r) => `${r.method} ${r.headers['user-agent']} ${r.headers['content-type']} ${r.body}`,
+      ),
+      [
+        'GET tc-gen undefined ',
+        'GET other undefined ',
+        'POST tc-gen application/json ',
+        'POST tc-gen application/json {}',
+      ],
+    );
+    await client.close();
+  });
+
+  it('sends calls without headers of their own through a proxy, again and again', async () => {
+    // The fixed header sets are shared and frozen; a proxy agent adds to what it is handed.
+    const client = new UpstreamClient({ proxyUrl: up.url });
+    for (const method of ['GET', 'GET', 'POST'] as const) {
+      assert.deepEqual(await client.request({ method, url: 'http://upstream.test/slow' }), {
+        n: 4,
+      });
+    }
+    assert.deepEqual(
+      up.seen.map((r) => `${r.method} ${r.url} ${r.headers['user-agent']}`),
+      [
+        'GET http://upstream.test/slow tc-gen',
+        'GET http://upstream.test/slow tc-gen',
+        'POST http://upstream.test/slow tc-gen',
+      ],
+    );
+    await client.close();
+  });
+
+  it("logs a request's failed calls on its view, and shows it every response", async () => {
+    const client = new UpstreamClient();
+    const warnings: object[] = [];
+    const statuses: number[] = [];
+    const view = client.forRequest({
+      log: { warn: (fields) => warnings.push(fields) },
+      observer: { observe: (response) => statuses.push(response.status) },
+    });
+    assert.deepEqual(await view.request({ method: 'GET', url: `${up.url}/slow` }), { n: 3 });
+    await assert.rejects(
+      view.request({ method: 'GET', url: `${up.url}/missing?key=secret`, field: 'Query.x' }),
+      (error: Error) => error.name === 'UpstreamError',
+    );
+    await assert.rejects(view.request({ method: 'GET', url: 'http://127.0.0.1:1/down' }));
+    assert.deepEqual(statuses, [200, 404]);
+    assert.deepEqual(warnings, [
+      { method: 'GET', upstream: `${up.url}/missing`, field: 'Query.x', status: 404 },
+      { method: 'GET', upstream: 'http://127.0.0.1:1/down', code: 'ECONNREFUSED' },
+    ]);
     await client.close();
   });
 });

@@ -5,7 +5,7 @@ import { buildSchema, parse, validate } from 'graphql';
 
 import { maxQueryDepthRule } from '../src/server/max-query-depth.ts';
 import { processSettings, requestLimits, ServerEnvError } from '../src/server/server-env.ts';
-import { logUrl } from '../src/server/upstream-log.ts';
+import { logUrl } from '../src/http/upstream-log.ts';
 
 describe('maxQueryDepthRule', () => {
   const schema = buildSchema('type Query { node: Node } type Node { id: ID child: Node }');

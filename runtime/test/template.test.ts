@@ -47,6 +47,12 @@ describe('URL encoding', () => {
     assert.equal(encodePathSegment('é'), '%C3%A9');
     assert.equal(encodePathSegment('a:b@c,d'), 'a:b@c,d');
     assert.equal(encodePathSegment(42), '42');
+    // Numbers: the integer fast path and the general one write them as toText does.
+    assert.equal(encodePathSegment(-7), '-7');
+    assert.equal(encodePathSegment(-0), '0');
+    assert.equal(encodePathSegment(1.5), '1.5');
+    assert.equal(encodePathSegment(1e21), '1e%2B21');
+    assert.equal(encodePathSegment(2 ** 53), '9007199254740992');
   });
 
   it('keeps a query value inside its parameter', () => {

@@ -41,6 +41,8 @@ export function valueAt(root: unknown, path: readonly string[]): unknown {
  * inserts values raw, which lets a caller choose another upstream path.
  */
 export function encodePathSegment(value: unknown): string {
+  // The common case, an id: its digits and sign need no encoding.
+  if (Number.isSafeInteger(value)) return String(value);
   const text = toText(value);
   // `.` and `..` (even percent-encoded) remove path segments when a URL is normalised, which
   // would let a caller choose another upstream path: refused, failing the field.
