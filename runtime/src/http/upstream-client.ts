@@ -171,7 +171,8 @@ export class UpstreamClient implements Upstream {
     const ttl = req.cacheTtlMs;
     if (!cacheable && !req.dedupe && ttl === undefined) return this.#send(req, headers);
 
-    const key = requestKey(req, headers);
+    const fixed = headers === this.#getHeaders || headers === this.#otherHeaders;
+    const key = requestKey(req, headers, fixed);
     if (ttl !== undefined) {
       const kept = this.#fieldCache.get(key);
       if (kept) return Promise.resolve(kept);
@@ -230,10 +231,13 @@ export class UpstreamClient implements Upstream {
     await this.#agent.close();
   }
 
+  /**
+   * The headers `req` sends. When they are just the fixed ones a call without headers of its
+   * own gets, the fixed set itself is returned (`requestKey` relies on it).
+   */
   #headers(req: UpstreamRequest): Readonly<Record<string, string>> {
-    if (req.headers === undefined) {
-      return req.method === 'GET' ? this.#getHeaders : this.#otherHeaders;
-    }
+    const fixed = req.method === 'GET' ? this.#getHeaders : this.#otherHeaders;
+    if (req.headers === undefined) return fixed;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       // A rendered value that is not a valid field value (CR, LF, other controls) is dropped,
@@ -247,7 +251,7 @@ export class UpstreamClient implements Upstream {
     }
     headers['user-agent'] ??= this.#userAgent;
 
-    return headers;
+    return sameHeaders(headers, fixed) ? fixed : headers;
   }
 }
 
@@ -280,21 +284,24 @@ function parseBody(text: string, field: string | undefined): unknown {
   return value;
 }
 
-/** Everything that makes two upstream calls different: method, URL, headers sent and body. */
-function requestKey(req: UpstreamRequest, headers: Readonly<Record<string, string>>): string {
-  // The fixed headers of a call that sets none are sorted and written once (the same text the
-  // general form gives them, so equal calls get equal keys whichever way they were written).
-  let written = WRITTEN_HEADERS.get(headers);
-  if (written === undefined) {
-    written = JSON.stringify(
-      Object.keys(headers)
-        .sort()
-        .map((name) => [name, headers[name]]),
-    );
-    if (Object.isFrozen(headers)) WRITTEN_HEADERS.set(headers, written);
-  }
-  return `[${JSON.stringify(req.method)},${JSON.stringify(req.url)},${written},${JSON.stringify(req.body ?? null)}]`;
+/**
+ * Everything that makes two upstream calls different: method, URL, headers sent and body. A
+ * call sending only a fixed header set (which its method decides) and no body is keyed by
+ * method and URL alone; every other key is a JSON array, so the two forms never meet.
+ */
+function requestKey(
+  req: UpstreamRequest,
+  headers: Readonly<Record<string, string>>,
+  fixedHeaders: boolean,
+): string {
+  if (fixedHeaders && req.body === undefined) return `${req.method} ${req.url}`;
+  const sorted = Object.keys(headers)
+    .sort()
+    .map((name) => [name, headers[name]]);
+  return JSON.stringify([req.method, req.url, sorted, req.body ?? null]);
 }
 
-/** The key text of each client's fixed header sets. */
-const WRITTEN_HEADERS = new WeakMap<object, string>();
+function sameHeaders(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
+}
