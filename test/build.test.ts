@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -85,6 +86,60 @@ describe('tc-gen build', () => {
       !code.some((line) => line.includes('{{')),
       'no template text is left for request time',
     );
+  });
+
+  it('survives being committed: git keeps every generated file, a fresh clone is not stale', async () => {
+    const repo = await scratch();
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
+        cwd,
+        encoding: 'utf8',
+      });
+    git(repo, 'init', '-q');
+    const result = await build(docsConfig, path.join(repo, 'server'), root);
+    assert.ok(result.files);
+    // What a user's own build and install add next to it, which must stay out of git.
+    await mkdir(path.join(repo, 'server/dist'), { recursive: true });
+    await writeFile(path.join(repo, 'server/dist/main.js'), '');
+    await mkdir(path.join(repo, 'server/node_modules/x'), { recursive: true });
+    await writeFile(path.join(repo, 'server/node_modules/x/index.js'), '');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'generated');
+    const committed = git(repo, 'ls-files', 'server').trim().split('\n');
+    assert.deepEqual(
+      committed.sort(),
+      [...result.files.keys()].map((name) => `server/${name}`).sort(),
+      'exactly the generated files are committed, the vendored runtime dist/ included',
+    );
+
+    const clone = path.join(await scratch(), 'clone');
+    execFileSync('git', ['clone', '-q', repo, clone]);
+    const check = await tcGen(['build', docsConfig, '-o', path.join(clone, 'server'), '--check']);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+  });
+
+  it('declares GraphiQL and React as runtime peers only in a project that serves GraphiQL', async () => {
+    const peersOf = async (config: string) => {
+      const result = await build(path.join(root, config), undefined, root);
+      const manifest = JSON.parse(
+        result.files?.get('vendor/tc-gen-runtime/package.json') ?? '{}',
+      ) as { peerDependencies?: Record<string, string> };
+      return Object.keys(manifest.peerDependencies ?? {}).sort();
+    };
+    // npm installs a file: dependency's optional peers; unpinned, they conflicted (ERESOLVE).
+    assert.deepEqual(await peersOf('fixtures/rest-features/config.graphql'), [
+      'fastify',
+      'graphql',
+      'mercurius',
+    ]);
+    assert.deepEqual(await peersOf('fixtures/jwt-docs/config.graphql'), [
+      'fastify',
+      'graphiql',
+      'graphql',
+      'mercurius',
+      'react',
+      'react-dom',
+    ]);
   });
 
   it('rewrites nothing on an unchanged rebuild and removes files it no longer generates', async () => {

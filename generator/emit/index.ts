@@ -95,7 +95,7 @@ export async function emitProject(plan: Plan): Promise<Map<string, string>> {
   files.set('README.md', await formatMarkdown(emitReadme(plan)));
   files.set('.gitignore', emitGitignore());
   files.set('.npmrc', emitNpmrc());
-  for (const [name, text] of vendoredRuntime()) files.set(name, text);
+  for (const [name, text] of vendoredRuntime({ graphiql: plan.server.graphiql })) files.set(name, text);
 
   const sorted = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   sorted.set(MARKER_FILE, emitMarker(plan, [...sorted.keys()]));

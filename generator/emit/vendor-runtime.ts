@@ -12,14 +12,19 @@ const RUNTIME_ROOT = fileURLToPath(new URL('../../runtime/', import.meta.url));
  * package.json (without development fields) and its compiled `dist/`. The
  * generated project depends on it by a relative `file:` path, so it installs
  * from the registry plus this folder, and keeps working when moved.
+ *
+ * Its optional peers (GraphiQL and its React) stay declared only in a project that serves
+ * GraphiQL, which installs them itself: npm installs the optional peers of a `file:`
+ * dependency, and unpinned they pull a React the pinned one conflicts with.
  */
-export function vendoredRuntime(): Map<string, string> {
+export function vendoredRuntime(options: { graphiql: boolean }): Map<string, string> {
   const files = new Map<string, string>();
   const manifest = JSON.parse(
     readFileSync(path.join(RUNTIME_ROOT, 'package.json'), 'utf8'),
   ) as Record<string, unknown>;
   delete manifest['devDependencies'];
   delete manifest['scripts'];
+  if (!options.graphiql) withoutOptionalPeers(manifest);
   files.set(`${VENDOR_DIR}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
 
   const dist = path.join(RUNTIME_ROOT, 'dist');
@@ -36,6 +41,18 @@ export function vendoredRuntime(): Map<string, string> {
   }
 
   return files;
+}
+
+function withoutOptionalPeers(manifest: Record<string, unknown>): void {
+  const peers = manifest['peerDependencies'] as Record<string, string> | undefined;
+  const meta = manifest['peerDependenciesMeta'] as
+    | Record<string, { optional?: boolean }>
+    | undefined;
+  if (!peers || !meta) return;
+  for (const [name, settings] of Object.entries(meta)) {
+    if (settings.optional) delete peers[name];
+  }
+  delete manifest['peerDependenciesMeta'];
 }
 
 function listFiles(dir: string, prefix = ''): string[] {
