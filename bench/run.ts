@@ -5,7 +5,7 @@
  *
  *     npm run bench                  # full: 3 rounds, 2 s warm-up + 10 s per run (~15 min)
  *     npm run bench -- --quick       # 1 round, 1 s + 2 s per run (under 2 min)
- *     npm run bench -- --smoke       # 1 round, 1 s + 1 s per run, for the test suite
+ *     npm run bench -- --smoke       # 1 round, 1 s + 2 s per run, for the test suite
  *     options: --rounds N --duration S --warmup S --connections N --delay-ms N
  *              --contenders tcgen,hand,ceiling,tailcall --load wrk|autocannon --out FILE --keep
  *     npm run bench -- --report bench/results/latest.json   # recompute the tables of a run
@@ -92,7 +92,7 @@ const preset = {
   // The 10 s cap is the goal: a build stopped there has missed it, which is all quick mode needs.
   quick: { rounds: 1, duration: 2, warmup: 1, readySamples: 3, buildSamples: 1, bigBuildCapS: 10 },
   // For the test suite: every scenario answered and timed briefly; the 1,000-field build skipped.
-  smoke: { rounds: 1, duration: 1, warmup: 1, readySamples: 1, buildSamples: 1, bigBuildCapS: 0 },
+  smoke: { rounds: 1, duration: 2, warmup: 1, readySamples: 1, buildSamples: 1, bigBuildCapS: 0 },
 }[mode];
 const settings = {
   rounds: Number(args.rounds ?? preset.rounds),

@@ -60,9 +60,10 @@ it('runs the benchmark in smoke mode and writes well-formed JSON with every scen
         );
         assert.equal(check?.ok, true, `${c.id} ${scenario}: ${check?.detail ?? 'not checked'}`);
         const row = result.summary.find((s) => s.contender === c.id && s.scenario === scenario);
+        const runs = result.runs.filter((r) => r.contender === c.id && r.scenario === scenario);
         assert.ok(
           row && row.rps > 0 && row.p99Ms >= row.p50Ms,
-          `${c.id} ${scenario} was not timed`,
+          `${c.id} ${scenario} was not timed: ${JSON.stringify({ row, runs })}`,
         );
       }
     }
