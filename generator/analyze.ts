@@ -23,7 +23,7 @@ import { indexDirectives } from './validate/index-directives.ts';
 import { lintConfig } from './validate/lint.ts';
 import { readLinks } from './validate/links.ts';
 import { planDiscriminators } from './validate/discriminators.ts';
-import { planProtection } from './validate/protected.ts';
+import { planProtection, type ProtectionReason } from './validate/protected.ts';
 import { checkRootResolvers } from './validate/root-resolvers.ts';
 import { buildSchemas } from './validate/schema.ts';
 import { shapeSchema } from './validate/shape.ts';
@@ -139,23 +139,13 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
             bag,
           );
           if (!steps || !served) return undefined;
-          // The operation is checked against the protection of every field the call reaches.
-          const ids =
-            ownIds ??
-            steps
-              .map((s) => protection.get(s.typeName)?.get(s.fieldName))
-              .find((found) => found !== undefined);
-          if (ids !== undefined) {
-            const table = protection.get(type.name) ?? new Map<string, string[]>();
-            table.set(field.name, [...ids]);
-            protection.set(type.name, table);
-          }
+          // What the fields it reaches need is added once every call is known (below).
           const functionName = nameOf(directive);
           callResolvers.push({
             ...base,
             functionName,
             steps,
-            ...(ids === undefined ? {} : { protection: ids }),
+            ...(ownIds === undefined ? {} : { protection: ownIds }),
           });
           return functionName;
         }
@@ -226,6 +216,8 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
     bag,
   );
 
+  protectCalls(callResolvers, protection, protectionReasons);
+
   // Cost and tidiness warnings only for a config that is otherwise sound: next to errors they
   // would mostly repeat them (a link "unused" because @protected names a missing id).
   if (!bag.hasErrors)
@@ -241,7 +233,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
     return shape.omitted.has(coordinate) ? undefined : (shape.renamed.get(coordinate) ?? fieldName);
   };
   const clientProtection = new Map<string, Map<string, readonly string[]>>();
-  const clientReasons = new Map<string, 'field' | 'type' | 'output'>();
+  const clientReasons = new Map<string, ProtectionReason>();
   const protect = (typeName: string, fieldName: string, ids: readonly string[]) => {
     if (!shape.clientSchema.getType(typeName)) return;
     const fields = clientProtection.get(typeName) ?? new Map<string, readonly string[]>();
@@ -405,5 +397,39 @@ function reportCallCycles(
       directive ? file.spanOf(directive.node) : undefined,
       directive?.trace ?? start,
     );
+  }
+}
+
+/**
+ * A call needs what the fields it reaches need, and those may be calls too: each unprotected
+ * call takes the protection of the first protected field among its steps, repeated until
+ * nothing changes, so the operation is checked before anything runs however deep the chain
+ * (and whatever order the fields were declared in). Each step still checks its own at run time.
+ */
+function protectCalls(
+  calls: CallResolverPlan[],
+  protection: Map<string, Map<string, readonly string[]>>,
+  reasons: Map<string, ProtectionReason>,
+): void {
+  const idsOf = (typeName: string, fieldName: string) => protection.get(typeName)?.get(fieldName);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const call of calls) {
+      if (idsOf(call.typeName, call.fieldName) !== undefined) continue;
+      const ids = call.steps
+        .map((step) => idsOf(step.typeName, step.fieldName))
+        .find((found) => found !== undefined);
+      if (ids === undefined) continue;
+      const table = protection.get(call.typeName) ?? new Map<string, readonly string[]>();
+      table.set(call.fieldName, [...ids]);
+      protection.set(call.typeName, table);
+      reasons.set(`${call.typeName}.${call.fieldName}`, 'call');
+      changed = true;
+    }
+  }
+  for (const [i, call] of calls.entries()) {
+    const ids = idsOf(call.typeName, call.fieldName);
+    if (ids !== undefined && call.protection === undefined) calls[i] = { ...call, protection: ids };
   }
 }

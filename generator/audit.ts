@@ -1,6 +1,7 @@
 import { getNamedType, isInterfaceType, isObjectType } from 'graphql';
 
 import type { Plan } from './plan/plan.ts';
+import type { ProtectionReason } from './validate/protected.ts';
 
 /** One field of the public schema, as `tc-gen audit` reports it. */
 export interface AuditedField {
@@ -9,8 +10,8 @@ export interface AuditedField {
   protected: boolean;
   /** Provider ids any of which admits; empty: any linked provider. Absent when public. */
   providers?: readonly string[];
-  /** Why it is protected: its own `@protected`, its parent type's, or its output type's. */
-  reason?: 'field' | 'type' | 'output';
+  /** Why it is protected: its own `@protected`, its parent type's, its output type's, or a called field's. */
+  reason?: ProtectionReason;
 }
 
 export interface AuditReport {
@@ -87,7 +88,9 @@ export function formatAudit(report: AuditReport): string {
         ? 'parent type'
         : f.reason === 'output'
           ? 'output type'
-          : '',
+          : f.reason === 'call'
+            ? 'a field it calls'
+            : '',
   ]);
   const header = ['field', 'access', 'admitted by', 'because of'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

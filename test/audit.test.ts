@@ -29,6 +29,20 @@ describe('tc-gen audit', () => {
     );
   });
 
+  it('shows a call as protected by the field it reaches, through other calls too', async () => {
+    const result = await analyze(path.join(root, 'fixtures/composition/config.graphql'), root);
+    assert.ok(result.plan, result.diagnostics.map((d) => d.message).join('\n'));
+    const fields = audit(result.plan).fields.filter((f) =>
+      /^Query\.(note|secretNote)/.test(f.field),
+    );
+    assert.deepEqual(fields, [
+      { field: 'Query.secretNote', protected: true, providers: [], reason: 'field' },
+      { field: 'Query.noteVia', protected: true, providers: [], reason: 'call' },
+      { field: 'Query.noteHop', protected: true, providers: [], reason: 'call' },
+      { field: 'Query.noteText', protected: true, providers: [], reason: 'field' },
+    ]);
+  });
+
   it('names providers and reasons, flags public routes to protected types and unused links', async () => {
     const result = await analyze(path.join(root, 'fixtures/multi-provider/config.graphql'), root);
     assert.ok(result.plan, result.diagnostics.map((d) => d.message).join('\n'));

@@ -148,7 +148,14 @@ describe('composition directives in a generated server', () => {
   });
 
   it('protects renamed and added fields as the fields they come from, before any upstream call', async () => {
-    for (const query of ['{ accessCode }', '{ noteText }', '{ secretNote }']) {
+    // A chain of calls is checked as its end: before anything runs, the public field included.
+    for (const query of [
+      '{ accessCode }',
+      '{ noteText }',
+      '{ secretNote }',
+      '{ noteVia }',
+      '{ latest { title } noteVia }',
+    ]) {
       upstream.reset();
       const refused = await graphql(server.url, query);
       assert.deepEqual(
@@ -161,7 +168,9 @@ describe('composition directives in a generated server', () => {
       );
       assert.equal(upstream.requests.length, 0, `no upstream call for ${query}`);
     }
-    const admitted = await graphql(server.url, '{ accessCode noteText }', EDITOR);
-    assert.deepEqual(admitted.body, { data: { accessCode: '1234', noteText: 'top secret' } });
+    const admitted = await graphql(server.url, '{ accessCode noteText noteVia }', EDITOR);
+    assert.deepEqual(admitted.body, {
+      data: { accessCode: '1234', noteText: 'top secret', noteVia: 'top secret' },
+    });
   });
 });

@@ -8,6 +8,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { JsonValue } from '../load/decode-directive.ts';
 import type { HttpMethod } from '../load/directive-specs.ts';
 import type { AuthLink, ServerSettings, UpstreamSettings } from '../model.ts';
+import type { ProtectionReason } from '../validate/protected.ts';
 import type { AddedField } from '../validate/shape.ts';
 
 export type { HttpMethod };
@@ -162,5 +163,5 @@ export interface Plan {
   /** typeName → fieldName (as clients name them) → provider ids (empty = any linked provider). */
   protection: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
   /** `Type.field` → why it is protected (for `tc-gen audit`). */
-  protectionReasons: ReadonlyMap<string, 'field' | 'type' | 'output'>;
+  protectionReasons: ReadonlyMap<string, ProtectionReason>;
 }

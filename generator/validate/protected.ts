@@ -105,7 +105,7 @@ export function planProtection(
 }
 
 /** Why a field is protected: its own directive, its parent type's, or its output type's. */
-export type ProtectionReason = 'field' | 'type' | 'output';
+export type ProtectionReason = 'field' | 'type' | 'output' | 'call';
 
 /**
  * `@protected` on a type that arguments use, or on one of its fields: Tailcall reports it at
