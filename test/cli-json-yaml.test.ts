@@ -134,6 +134,34 @@ describe('configs in JSON and YAML', () => {
     assert.match(d?.message ?? '', /^YAML syntax error: /);
   });
 
+  it(
+    'refuses YAML whose aliases would copy millions of values, at the alias',
+    { timeout: 30_000 },
+    async () => {
+      // Seven anchors, each a list of ten of the one before: 10^7 values from nine lines.
+      const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+      for (const [name, previous] of [
+        ['b', 'a'],
+        ['c', 'b'],
+        ['d', 'c'],
+        ['e', 'd'],
+        ['f', 'e'],
+        ['g', 'f'],
+      ])
+        lines.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+      lines.push(
+        'schema: {query: Query}',
+        'types: {Query: {fields: {n: {type: JSON, expr: {body: *g}}}}}',
+      );
+      const dir = await scratch({ 'config.yml': `${lines.join('\n')}\n` });
+      const result = await analyze(path.join(dir, 'config.yml'), dir);
+      assert.deepEqual(result.diagnostics.map(where), [
+        // At the alias whose copy crosses the bound: the eighth `*d` in `e`'s list.
+      'config.yml:5:36 TCG_SYNTAX YAML syntax error: aliases expand this document past 100,000 values',
+      ]);
+    },
+  );
+
   it('points the checks of the compiler into the JSON and YAML text', async () => {
     const json = await scratch({
       'config.json': `{

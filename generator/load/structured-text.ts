@@ -54,7 +54,18 @@ export function parseYamlTree(text: string): TreeNode {
   if (error) throw new StructuredSyntaxError(firstLine(error.message), error.pos[0]);
   if (!document.contents) return { kind: 'scalar', value: null, range: [0, 0] };
 
-  return fromYaml(document.contents as YamlNode, document, 0);
+  return fromYaml(document.contents as YamlNode, { document, copied: 0 }, 0);
+}
+
+/** Most values aliases may copy into one document: a few nested anchors can name billions. */
+const MAX_ALIAS_COPIES = 100_000;
+
+interface YamlWalk {
+  document: Document;
+  /** Values made so far by following aliases. */
+  copied: number;
+  /** Where the outermost alias being followed is written. */
+  alias?: number;
 }
 
 function firstLine(message: string): string {
@@ -63,13 +74,23 @@ function firstLine(message: string): string {
   return line.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
 }
 
-/** Aliases are followed to what they name; a cycle of them ends the walk. */
-function fromYaml(node: YamlNode, document: Document, depth: number): TreeNode {
+/**
+ * Aliases are followed to what they name (`depth` counts how many lead here); a cycle of them
+ * ends the walk, and so does a document whose aliases would copy too much.
+ */
+function fromYaml(node: YamlNode, walk: YamlWalk, depth: number): TreeNode {
   const range: Range = [node.range?.[0] ?? 0, node.range?.[1] ?? 0];
+  if (depth > 0 && ++walk.copied > MAX_ALIAS_COPIES) {
+    throw new StructuredSyntaxError(
+      `aliases expand this document past ${MAX_ALIAS_COPIES.toLocaleString('en-US')} values`,
+      walk.alias ?? range[0],
+    );
+  }
   if (isAlias(node)) {
-    const target = node.resolve(document);
+    if (depth === 0) walk.alias = range[0];
+    const target = node.resolve(walk.document);
     if (!target || depth > 50) throw new StructuredSyntaxError('unresolved alias', range[0]);
-    return { ...fromYaml(target as YamlNode, document, depth + 1), range };
+    return { ...fromYaml(target as YamlNode, walk, depth + 1), range };
   }
   if (isMap(node)) {
     const entries: MapEntry[] = [];
@@ -84,7 +105,7 @@ function fromYaml(node: YamlNode, document: Document, depth: number): TreeNode {
         key: String(key.value),
         keyRange,
         value: value
-          ? fromYaml(value, document, depth)
+          ? fromYaml(value, walk, depth)
           : { kind: 'scalar', value: null, range: [keyRange[1], keyRange[1]] },
       });
     }
@@ -93,7 +114,7 @@ function fromYaml(node: YamlNode, document: Document, depth: number): TreeNode {
   if (isSeq(node)) {
     const items = node.items.map((item) =>
       item
-        ? fromYaml(item as YamlNode, document, depth)
+        ? fromYaml(item as YamlNode, walk, depth)
         : ({ kind: 'scalar', value: null, range } as TreeNode),
     );
     return { kind: 'list', items, range };
