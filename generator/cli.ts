@@ -422,6 +422,16 @@ main(hideBin(process.argv)).then(
       process.exitCode = ExitCode.Usage;
       return;
     }
+    // Parsing, checking and formatting recurse along the config's nesting: only a config
+    // nested hundreds of levels deep gets here, which is its shape to fix, not our fault.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      process.stderr.write(
+        'tc-gen: the config nests too deeply to compile (a type, list or value hundreds of ' +
+          'levels deep); nothing was written\n',
+      );
+      process.exitCode = ExitCode.ConfigErrors;
+      return;
+    }
     process.stderr.write(
       `tc-gen: internal error, please report it:\n${(error as Error).stack ?? String(error)}\n`,
     );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -130,6 +130,22 @@ type Query { me: String @http(url: "http://127.0.0.1:1/me") @protected(id: ["jwt
       check.stderr,
       /error TCG_UNKNOWN_DIRECTIVE unknown directive @htp.*\n.*\n.*\n {2}hint: did you mean @http\?\n/,
     );
+  });
+
+  it('says a config nests too deeply, without a stack trace, and writes nothing', async () => {
+    const depth = 300;
+    const dir = await scratch({
+      'config.graphql':
+        'schema @upstream(baseURL: "http://127.0.0.1:1") { query: Query }\n' +
+        `type Query { a: ${'['.repeat(depth)}String${']'.repeat(depth)} @http(path: "/a") }\n`,
+    });
+    const result = await tcGen(['build', `${dir}/config.graphql`, '-o', `${dir}/out`]);
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stderr,
+      'tc-gen: the config nests too deeply to compile (a type, list or value hundreds of levels deep); nothing was written\n',
+    );
+    await assert.rejects(access(path.join(root, dir, 'out')), { code: 'ENOENT' });
   });
 
   it('prints each file written and the time of each phase with --verbose', async () => {
