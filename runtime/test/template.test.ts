@@ -53,6 +53,11 @@ describe('URL encoding', () => {
     assert.equal(encodePathSegment(1.5), '1.5');
     assert.equal(encodePathSegment(1e21), '1e%2B21');
     assert.equal(encodePathSegment(2 ** 53), '9007199254740992');
+    // A lone surrogate has no UTF-8 form: sent as U+FFFD; a whole pair as itself.
+    assert.equal(encodePathSegment('a\ud800b'), 'a%EF%BF%BDb');
+    assert.equal(encodePathSegment('\udc00'), '%EF%BF%BD');
+    assert.equal(encodePathSegment('\ud83d\ude00'), '%F0%9F%98%80');
+    assert.equal(encodeQueryComponent('x\ud800'), 'x%EF%BF%BD');
   });
 
   it('keeps a query value inside its parameter', () => {
@@ -71,13 +76,26 @@ describe('buildQuery', () => {
   it('gives a bare key for a missing value, and drops it with skipEmpty', () => {
     assert.equal(buildQuery([['id', undefined, 'entry']]), '?id');
     assert.equal(buildQuery([['id', undefined, 'skip-empty']]), '');
-    assert.equal(buildQuery([['a', 1, 'entry'], ['b', undefined, 'skip-empty'], ['c', undefined, 'entry']]), '?a=1&c');
+    assert.equal(
+      buildQuery([
+        ['a', 1, 'entry'],
+        ['b', undefined, 'skip-empty'],
+        ['c', undefined, 'entry'],
+      ]),
+      '?a=1&c',
+    );
   });
 
   it('keeps explicit null, empty strings, 0 and false as values (skipEmpty reacts only to missing)', () => {
     assert.equal(buildQuery([['a', null, 'skip-empty']]), '?a');
     assert.equal(buildQuery([['a', '', 'skip-empty']]), '?a=');
-    assert.equal(buildQuery([['a', 0, 'entry'], ['b', false, 'entry']]), '?a=0&b=false');
+    assert.equal(
+      buildQuery([
+        ['a', 0, 'entry'],
+        ['b', false, 'entry'],
+      ]),
+      '?a=0&b=false',
+    );
   });
 
   it('repeats the key for lists, bare for null items and empty lists; objects give a bare key', () => {
@@ -106,13 +124,20 @@ describe('buildQuery', () => {
 describe('body and header helpers', () => {
   it('escapes a value placed inside a JSON string', () => {
     assert.equal(jsonStringContent('say "hi"\n'), 'say \\"hi\\"\\n');
-    assert.equal(JSON.parse(`{"a":"${jsonStringContent('x","admin":true,"y":"')}"}`).a, 'x","admin":true,"y":"');
+    assert.equal(
+      JSON.parse(`{"a":"${jsonStringContent('x","admin":true,"y":"')}"}`).a,
+      'x","admin":true,"y":"',
+    );
     assert.equal(jsonStringContent({ a: 1 }), '{\\"a\\":1}');
   });
 
   it('forwards only the listed headers, joined when repeated', () => {
     assert.deepEqual(
-      forwardHeaders({ 'x-a': '1', 'x-b': ['2', '3'], authorization: 'secret' }, ['x-a', 'x-b', 'x-missing']),
+      forwardHeaders({ 'x-a': '1', 'x-b': ['2', '3'], authorization: 'secret' }, [
+        'x-a',
+        'x-b',
+        'x-missing',
+      ]),
       { 'x-a': '1', 'x-b': '2, 3' },
     );
   });

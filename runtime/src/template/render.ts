@@ -48,12 +48,30 @@ export function encodePathSegment(value: unknown): string {
   // would let a caller choose another upstream path: refused, failing the field.
   if (text === '.' || text === '..')
     throw new Error(`'${text}' cannot be used as a URL path segment`);
-  return encodeURIComponent(text).replace(/%(3A|40|2C)/g, decodeOne);
+  return encodeComponent(text).replace(/%(3A|40|2C)/g, decodeOne);
 }
 
 /** A value as a query key or value: `&`, `=`, `+` and `#` are always encoded. */
 export function encodeQueryComponent(text: string): string {
-  return encodeURIComponent(text).replace(/%(5B|5D|3A|40|2C|2F|3F)/g, decodeOne);
+  return encodeComponent(text).replace(/%(5B|5D|3A|40|2C|2F|3F)/g, decodeOne);
+}
+
+/**
+ * `encodeURIComponent`, except that half of a surrogate pair standing alone (which a JSON
+ * request may carry as `"\ud800"`, and which has no UTF-8 form) is sent as U+FFFD, as
+ * TextEncoder writes it, instead of failing the field with "URI malformed".
+ */
+function encodeComponent(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return encodeURIComponent(
+      text.replace(
+        /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+        '\uFFFD',
+      ),
+    );
+  }
 }
 
 function decodeOne(escape: string): string {
