@@ -1,9 +1,25 @@
-import { mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import {
+  access,
+  link,
+  lstat,
+  mkdir,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 
 import { MARKER_FILE } from './emit/index.ts';
 
-/** A refusal to touch a folder, reported to the user without a stack trace. */
+/**
+ * A refusal to touch a folder, or a write that failed and was undone: reported to the user
+ * without a stack trace.
+ */
 export class OutputError extends Error {
   readonly code = 'TCG_OUTPUT';
 }
@@ -14,68 +30,59 @@ export interface WriteSummary {
   removed: number;
 }
 
-/**
- * Writes the generated files into `outDir`. The folder must be new, empty or
- * made by tc-gen (it carries the marker); anything else is refused. Files
- * whose content is unchanged are not rewritten; files tc-gen wrote before and
- * no longer generates are removed; everything else in the folder (e.g.
- * node_modules, dist) is left alone. Each file is replaced atomically.
- */
 export type FileAction = 'written' | 'unchanged' | 'removed';
 
 export interface WriteOptions {
-  /** Told of each file once it is written, found unchanged or removed. */
+  /** Told of each file written, found unchanged or removed, once the whole output is in place. */
   onFile?: (relative: string, action: FileAction) => void;
 }
 
+/**
+ * Writes the generated files into `outDir`, all or nothing. The folder must be new, empty or
+ * made by tc-gen (it carries the marker); anything else is refused. Files whose content is
+ * unchanged are not touched; files tc-gen wrote before and no longer generates are removed;
+ * everything else in the folder (e.g. node_modules, dist) is left alone.
+ *
+ * What can be checked is checked first (a folder where a file goes, a file where a folder goes,
+ * a read-only folder). Then every changed file is staged as a temporary file next to its target,
+ * and only when all are staged are they renamed into place, each replaced file kept as a backup
+ * until the whole set is in place. A failure at any step puts the backups back and removes the
+ * temporaries, so the folder is left as it was; the `OutputError` names the path and the reason.
+ */
 export async function writeOutput(
   outDir: string,
   files: ReadonlyMap<string, string>,
   options: WriteOptions = {},
 ): Promise<WriteSummary> {
   const previous = await readPreviousFiles(outDir);
-  const summary: WriteSummary = { written: 0, unchanged: 0, removed: 0 };
-
-  // Stage every changed file next to its target first; only when all of them are written are
-  // they moved into place, so a failure (a full disk, a file where a folder should be) leaves
-  // the previous output as it was.
-  const staged: { temporary: string; target: string; relative: string }[] = [];
+  const transaction = new Transaction();
+  let plan: WritePlan;
   try {
-    for (const [relative, content] of files) {
-      const target = path.join(outDir, ...relative.split('/'));
-      const existing = await readFile(target, 'utf8').catch(() => undefined);
-      if (existing === content) {
-        summary.unchanged++;
-        options.onFile?.(relative, 'unchanged');
-        continue;
-      }
-      await mkdir(path.dirname(target), { recursive: true });
-      const temporary = `${target}.tc-gen-${process.pid}.tmp`;
-      await writeFile(temporary, content);
-      staged.push({ temporary, target, relative });
-    }
+    plan = await planWrites(outDir, files, previous);
+    await transaction.stage(plan.changed);
+    await transaction.commit(plan.changed, plan.retired);
   } catch (error) {
-    await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })));
+    const undoFailures = await transaction.rollback();
+    if (!(error instanceof WriteFailure)) throw error;
+    throw failedWrite(outDir, error, undoFailures);
+  }
+  const leftovers = await transaction.finish(outDir);
+  if (leftovers.length > 0) {
     throw new OutputError(
-      `cannot write into ${outDir}: ${(error as Error).message}; nothing was changed`,
+      `wrote ${outDir}, but could not remove the backups ${leftovers.join(', ')}; delete them`,
     );
   }
-  for (const { temporary, target, relative } of staged) {
-    await rename(temporary, target);
-    summary.written++;
-    options.onFile?.(relative, 'written');
-  }
 
-  for (const relative of previous) {
-    if (files.has(relative)) continue;
-    const target = path.join(outDir, ...relative.split('/'));
-    await rm(target, { force: true });
-    await removeEmptyParents(path.dirname(target), outDir);
-    summary.removed++;
-    options.onFile?.(relative, 'removed');
-  }
+  const changed = new Set(plan.changed.map((change) => change.relative));
+  for (const relative of files.keys())
+    options.onFile?.(relative, changed.has(relative) ? 'written' : 'unchanged');
+  for (const { relative } of plan.retired) options.onFile?.(relative, 'removed');
 
-  return summary;
+  return {
+    written: plan.changed.length,
+    unchanged: files.size - plan.changed.length,
+    removed: plan.retired.length,
+  };
 }
 
 /**
@@ -88,7 +95,7 @@ export async function readPreviousFiles(outDir: string): Promise<string[]> {
     entries = await readdir(outDir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new OutputError(`cannot read output folder ${outDir}: ${(error as Error).message}`);
+    throw new OutputError(`cannot read output folder ${outDir}: ${reasonOf(error)}`);
   }
   if (entries.length === 0) return [];
   if (!entries.includes(MARKER_FILE)) {
@@ -112,6 +119,289 @@ export async function readPreviousFiles(outDir: string): Promise<string[]> {
       `refusing to write into ${outDir}: its ${MARKER_FILE} is not readable JSON`,
     );
   }
+}
+
+/** A step of the write that failed; `message` names the path inside OUT and the reason. */
+class WriteFailure extends Error {}
+
+interface Change {
+  relative: string;
+  target: string;
+  content: string;
+  /** A file (or a link) is there now, to be replaced. */
+  replaces: boolean;
+}
+
+interface Retired {
+  relative: string;
+  target: string;
+}
+
+interface WritePlan {
+  changed: Change[];
+  retired: Retired[];
+}
+
+/**
+ * What the write will change, checked before anything is touched: no folder where a file
+ * goes, no file where a folder goes, and every existing folder that gets a file is writable.
+ * The marker comes last, so an interrupted run still lists the files of the previous one.
+ */
+async function planWrites(
+  outDir: string,
+  files: ReadonlyMap<string, string>,
+  previous: readonly string[],
+): Promise<WritePlan> {
+  const folders = new FolderCheck(outDir);
+  const plan: WritePlan = { changed: [], retired: [] };
+
+  for (const [relative, content] of files) {
+    const target = path.join(outDir, ...relative.split('/'));
+    await folders.checkWritable(path.dirname(target));
+    const kind = await kindOf(target, relative);
+    if (kind === 'folder')
+      throw new WriteFailure(`${relative} is a folder, where tc-gen writes a file`);
+    if (kind === 'other')
+      throw new WriteFailure(`${relative} is not a regular file, where tc-gen writes one`);
+    if (kind === 'file') {
+      const existing = await readFile(target, 'utf8').catch(() => undefined);
+      if (existing === content) continue;
+    }
+    plan.changed.push({ relative, target, content, replaces: kind === 'file' });
+  }
+  plan.changed.sort(
+    (a, b) => Number(a.relative === MARKER_FILE) - Number(b.relative === MARKER_FILE),
+  );
+
+  for (const relative of previous) {
+    if (files.has(relative)) continue;
+    const target = path.join(outDir, ...relative.split('/'));
+    // A folder made where tc-gen once wrote a file is someone else's: it stays.
+    const kind = await kindOf(target, relative);
+    if (kind === 'missing' || kind === 'folder' || kind === 'other') continue;
+    await folders.checkWritable(path.dirname(target));
+    plan.retired.push({ relative, target });
+  }
+
+  return plan;
+}
+
+type PathKind = 'missing' | 'file' | 'folder' | 'other';
+
+/** What is at `target`, without following a final symbolic link (a link is replaced as a file). */
+async function kindOf(target: string, relative: string): Promise<PathKind> {
+  try {
+    const found = await lstat(target);
+    if (found.isFile() || found.isSymbolicLink()) return 'file';
+
+    return found.isDirectory() ? 'folder' : 'other';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+    throw failureAt(relative, error);
+  }
+}
+
+/**
+ * Checks the folders on the way to each file, once each: every one is a folder, and the last
+ * existing one is writable.
+ */
+class FolderCheck {
+  readonly #kinds = new Map<string, PathKind>();
+  readonly #writable = new Set<string>();
+
+  constructor(readonly outDir: string) {}
+
+  async checkWritable(dir: string): Promise<void> {
+    const steps = path.relative(this.outDir, dir).split(path.sep).filter(Boolean);
+    let deepest: string | undefined;
+    let current = this.outDir;
+    for (let i = 0; i <= steps.length; i++) {
+      if (i > 0) current = path.join(current, steps[i - 1]!);
+      const kind = await this.#kindOf(current);
+      if (kind === 'missing') break;
+      if (kind !== 'folder') {
+        throw new WriteFailure(`${this.#label(current)} is a file, where tc-gen needs a folder`);
+      }
+      deepest = current;
+    }
+    // OUT itself missing: mkdir makes it, or says why not.
+    if (deepest === undefined || this.#writable.has(deepest)) return;
+    try {
+      await access(deepest, constants.W_OK);
+    } catch (error) {
+      throw failureAt(this.#label(deepest), error);
+    }
+    this.#writable.add(deepest);
+  }
+
+  async #kindOf(dir: string): Promise<PathKind> {
+    let kind = this.#kinds.get(dir);
+    if (kind === undefined) {
+      kind = await kindOf(dir, this.#label(dir));
+      // A link to a folder is a folder here: files go through it.
+      if (kind === 'file' && (await stat(dir).catch(() => undefined))?.isDirectory())
+        kind = 'folder';
+      this.#kinds.set(dir, kind);
+    }
+
+    return kind;
+  }
+
+  #label(dir: string): string {
+    return path.relative(this.outDir, dir).split(path.sep).join('/');
+  }
+}
+
+/** One file replaced, added or removed, with how to undo it. */
+interface Step {
+  target: string;
+  /** The previous file, kept until the whole output is in place. */
+  backup?: string;
+  /** The previous file was moved to `backup` (not linked): the target is gone until restored. */
+  moved: boolean;
+  /** The new file is in place at `target`. */
+  placed: boolean;
+}
+
+/** Stages, commits and undoes one write; every file system error becomes a `WriteFailure`. */
+class Transaction {
+  readonly #temporaries = new Set<string>();
+  readonly #createdFolders: string[] = [];
+  readonly #steps: Step[] = [];
+  readonly #retiredFolders: string[] = [];
+
+  /** Writes every changed file as a temporary next to its target, making folders as needed. */
+  async stage(changes: readonly Change[]): Promise<void> {
+    for (const { relative, target, content } of changes) {
+      const folder = path.dirname(target);
+      const created = await mkdir(folder, { recursive: true }).catch((error: unknown) => {
+        throw failureAt(relative, error);
+      });
+      if (created !== undefined) {
+        const first = path.resolve(created);
+        for (let dir = path.resolve(folder); dir.length >= first.length; dir = path.dirname(dir))
+          this.#createdFolders.push(dir);
+      }
+      const temporary = temporaryOf(target);
+      this.#temporaries.add(temporary);
+      await writeFile(temporary, content).catch((error: unknown) => {
+        throw failureAt(relative, error);
+      });
+    }
+  }
+
+  /** Moves the staged files into place and the retired ones aside, keeping what they replace. */
+  async commit(changes: readonly Change[], retired: readonly Retired[]): Promise<void> {
+    for (const { relative, target, replaces } of changes) {
+      const step: Step = { target, moved: false, placed: false };
+      this.#steps.push(step);
+      if (replaces) await this.#keep(step, relative, true);
+      await rename(temporaryOf(target), target).catch((error: unknown) => {
+        throw failureAt(relative, error);
+      });
+      step.placed = true;
+      this.#temporaries.delete(temporaryOf(target));
+    }
+    for (const { relative, target } of retired) {
+      const step: Step = { target, moved: false, placed: false };
+      this.#steps.push(step);
+      await this.#keep(step, relative, false);
+      this.#retiredFolders.push(path.dirname(target));
+    }
+  }
+
+  /** Puts every replaced file back and removes what was added; returns what could not be undone. */
+  async rollback(): Promise<string[]> {
+    const failures: string[] = [];
+    const attempt = async (what: string, undo: () => Promise<unknown>) => {
+      await undo().catch((error: unknown) => failures.push(`${what}: ${reasonOf(error)}`));
+    };
+
+    for (const step of [...this.#steps].reverse()) {
+      const { target, backup } = step;
+      if (backup !== undefined && (step.placed || step.moved))
+        await attempt(target, () => rename(backup, target));
+      else if (backup !== undefined) await attempt(backup, () => rm(backup, { force: true }));
+      else if (step.placed) await attempt(target, () => rm(target, { force: true }));
+    }
+    for (const temporary of this.#temporaries)
+      await attempt(temporary, () => rm(temporary, { force: true }));
+    for (const folder of [...new Set(this.#createdFolders)].sort((a, b) => b.length - a.length))
+      await attempt(folder, () => rmdir(folder).catch(ignoreMissing));
+
+    return failures;
+  }
+
+  /** Once everything is in place: drops the backups and the folders retired files leave empty. */
+  async finish(outDir: string): Promise<string[]> {
+    const leftovers: string[] = [];
+    for (const { backup } of this.#steps) {
+      if (backup !== undefined)
+        await rm(backup, { force: true }).catch(() => leftovers.push(backup));
+    }
+    for (const folder of this.#retiredFolders) await removeEmptyParents(folder, outDir);
+
+    return leftovers;
+  }
+
+  /**
+   * Keeps the file at `step.target` as a backup: a hard link when it is to be replaced (the
+   * target never goes missing), moved aside when it is retired or links are not supported.
+   */
+  async #keep(step: Step, relative: string, replacing: boolean): Promise<void> {
+    const backup = `${step.target}.tc-gen-${process.pid}.bak`;
+    await rm(backup, { force: true }).catch((error: unknown) => {
+      throw failureAt(relative, error);
+    });
+    if (replacing) {
+      const linked = await link(step.target, backup).then(
+        () => true,
+        () => false,
+      );
+      if (linked) {
+        step.backup = backup;
+        return;
+      }
+    }
+    await rename(step.target, backup).catch((error: unknown) => {
+      throw failureAt(relative, error);
+    });
+    step.backup = backup;
+    step.moved = true;
+  }
+}
+
+/** Where a file is staged: next to its target, so the rename stays on one file system. */
+function temporaryOf(target: string): string {
+  return `${target}.tc-gen-${process.pid}.tmp`;
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+}
+
+function failedWrite(outDir: string, failure: WriteFailure, undoFailures: string[]): OutputError {
+  if (undoFailures.length === 0)
+    return new OutputError(`cannot write into ${outDir}: ${failure.message}; nothing was changed`);
+
+  return new OutputError(
+    `cannot write into ${outDir}: ${failure.message}; undoing the partial write failed too ` +
+      `(${undoFailures.join('; ')}): files it replaced are kept as *.tc-gen-${process.pid}.bak`,
+  );
+}
+
+function failureAt(relative: string, error: unknown): WriteFailure {
+  const reason = reasonOf(error);
+
+  return new WriteFailure(relative === '' ? reason : `${relative}: ${reason}`);
+}
+
+/** Node's description of a system error without its code and path (`permission denied`). */
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+
+  return /^[A-Z][A-Z0-9_]+: ([^,]+)/.exec(message)?.[1] ?? message;
 }
 
 async function removeEmptyParents(dir: string, stopAt: string): Promise<void> {

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import fs from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
 import { build } from '../generator/compiler.ts';
 import { TC_GEN_VERSION } from '../generator/version.ts';
+import { OutputError } from '../generator/write-output.ts';
 import { tcGen } from './helpers/cli.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -15,6 +18,38 @@ const docsConfig = path.join(root, 'fixtures/jwt-docs/config.graphql');
 async function scratch(): Promise<string> {
   await mkdir(path.join(root, '.work'), { recursive: true });
   return mkdtemp(path.join(root, '.work', 'build-'));
+}
+
+/** Every entry under `dir`: a file's bytes and mtime, a folder as such; to compare before/after. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const entries: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const full = path.join(entry.parentPath, entry.name);
+    const relative = path.relative(dir, full);
+    if (entry.isDirectory()) entries[relative] = 'folder';
+    else {
+      const { mtimeMs } = await stat(full);
+      entries[relative] = `${mtimeMs} ${(await readFile(full)).toString('base64')}`;
+    }
+  }
+
+  return entries;
+}
+
+/** Leftovers of a write: staged temporaries and backups of replaced files. */
+async function leftovers(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true })).filter((f) =>
+    /\.tc-gen-\d+\.(tmp|bak)$/.test(f),
+  );
+}
+
+/** Builds jwt-docs into a fresh OUT (relative to the root, as a user would name it). */
+async function builtOutput(): Promise<string> {
+  const out = path.relative(root, path.join(await scratch(), 'out'));
+  const first = await tcGen(['build', 'fixtures/jwt-docs/config.graphql', '-o', out]);
+  assert.equal(first.code, 0, first.stderr);
+
+  return out;
 }
 
 describe('tc-gen build', () => {
@@ -173,18 +208,96 @@ describe('tc-gen build', () => {
     assert.equal((await tcGen(['build', 'fixtures/jwt-docs/config.graphql', '-o', out])).code, 0);
     const readme = path.join(root, out, 'README.md');
     await writeFile(readme, 'edited by hand\n');
-    const { rm } = await import('node:fs/promises');
     await rm(path.join(root, out, 'src'), { recursive: true });
     await writeFile(path.join(root, out, 'src'), 'a file where a folder should be');
+    const before = await snapshot(path.join(root, out));
 
     const result = await tcGen(['build', 'fixtures/jwt-docs/config.graphql', '-o', out]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /^tc-gen: cannot write into .+; nothing was changed\n$/);
-    assert.equal(await readFile(readme, 'utf8'), 'edited by hand\n', 'no file was replaced');
-    const leftovers = (await readdir(path.join(root, out), { recursive: true })).filter((f) =>
-      f.endsWith('.tmp'),
+    assert.equal(
+      result.stderr,
+      `tc-gen: cannot write into ${out}: src is a file, where tc-gen needs a folder; nothing was changed\n`,
     );
-    assert.deepEqual(leftovers, []);
+    assert.equal(await readFile(readme, 'utf8'), 'edited by hand\n', 'no file was replaced');
+    assert.deepEqual(await leftovers(path.join(root, out)), []);
+    assert.deepEqual(await snapshot(path.join(root, out)), before);
+  });
+
+  it('leaves OUT as it was when a folder stands where a generated file goes', async () => {
+    const out = await builtOutput();
+    await rm(path.join(root, out, 'src/server.ts'));
+    await mkdir(path.join(root, out, 'src/server.ts'));
+    const before = await snapshot(path.join(root, out));
+
+    // Another config changes most files, so a write that stopped half-way would show.
+    const result = await tcGen(['build', 'fixtures/rest-features/config.graphql', '-o', out]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(
+      result.stderr.split('\n').find((line) => line.startsWith('tc-gen:')),
+      `tc-gen: cannot write into ${out}: src/server.ts is a folder, where tc-gen writes a file; nothing was changed`,
+    );
+    assert.doesNotMatch(result.stderr, /\n\s+at |internal error/);
+    assert.deepEqual(await leftovers(path.join(root, out)), []);
+    assert.deepEqual(await snapshot(path.join(root, out)), before);
+  });
+
+  it(
+    'leaves OUT as it was when a subfolder is read-only',
+    { skip: process.getuid?.() === 0 && 'root writes into read-only folders' },
+    async () => {
+      const out = await builtOutput();
+      const src = path.join(root, out, 'src');
+      const before = await snapshot(path.join(root, out));
+      await chmod(src, 0o555);
+      try {
+        const result = await tcGen(['build', 'fixtures/rest-features/config.graphql', '-o', out]);
+        assert.equal(result.code, 2, result.stderr);
+        assert.equal(
+          result.stderr.split('\n').find((line) => line.startsWith('tc-gen:')),
+          `tc-gen: cannot write into ${out}: src: permission denied; nothing was changed`,
+        );
+        assert.doesNotMatch(result.stderr, /\n\s+at |internal error/);
+      } finally {
+        await chmod(src, 0o755);
+      }
+      assert.deepEqual(await leftovers(path.join(root, out)), []);
+      assert.deepEqual(await snapshot(path.join(root, out)), before);
+    },
+  );
+
+  it('puts back every replaced file when a write fails half-way through', async () => {
+    const out = path.join(await scratch(), 'out');
+    assert.ok((await build(docsConfig, out, root)).written);
+    const before = await snapshot(out);
+
+    // What no check can foresee: the disk fills up while files are being moved into place.
+    const rename = fs.promises.rename;
+    let placed = 0;
+    fs.promises.rename = async (from, to) => {
+      if (String(from).endsWith('.tmp') && ++placed === 5) {
+        throw Object.assign(new Error(`ENOSPC: no space left on device, rename '${from}'`), {
+          code: 'ENOSPC',
+        });
+      }
+      return rename(from, to);
+    };
+    syncBuiltinESMExports();
+    try {
+      await assert.rejects(
+        build(path.join(root, 'fixtures/rest-features/config.graphql'), out, root),
+        (error: unknown) => {
+          assert.ok(error instanceof OutputError);
+          assert.match(error.message, /: no space left on device; nothing was changed$/);
+          return true;
+        },
+      );
+    } finally {
+      fs.promises.rename = rename;
+      syncBuiltinESMExports();
+    }
+    assert.ok(placed >= 5, 'the failure came after files were already in place');
+    assert.deepEqual(await leftovers(out), []);
+    assert.deepEqual(await snapshot(out), before);
   });
 
   it('refuses to write into a folder it did not generate, and leaves it untouched', async () => {
