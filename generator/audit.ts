@@ -1,4 +1,4 @@
-import { getNamedType, isInterfaceType, isObjectType } from 'graphql';
+import { getNamedType, isCompositeType, isInterfaceType, isObjectType } from 'graphql';
 
 import type { Plan } from './plan/plan.ts';
 import type { ProtectionReason } from './validate/protected.ts';
@@ -16,7 +16,7 @@ export interface AuditedField {
 
 export interface AuditReport {
   fields: AuditedField[];
-  /** Things worth a look: public routes to protected types, links nothing uses. */
+  /** Things worth a look: public routes to types only a protected route guards, unused links. */
   warnings: string[];
 }
 
@@ -24,10 +24,16 @@ export interface AuditReport {
  * What a config leaves open: every field of the public schema with its
  * protection, plus the public fields returning a type that another field
  * protects, and the auth links no `@protected` can use.
+ *
+ * A field's own `@protected` marks its output type as sensitive only when that type is an object,
+ * interface or union (a `String` or an enum is no data of its own) whose fields carry no
+ * `@protected` themselves: a type that protects some of its fields has said which of them are
+ * sensitive, and those stay protected on every route to it.
  */
 export function audit(plan: Plan): AuditReport {
   const fields: AuditedField[] = [];
   const protectedBy = new Map<string, string[]>();
+  const protectsOwnFields = new Set<string>();
 
   for (const type of Object.values(plan.clientSchema.getTypeMap())) {
     if (type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) continue;
@@ -40,10 +46,11 @@ export function audit(plan: Plan): AuditReport {
         continue;
       }
       fields.push({ field: coordinate, protected: true, providers, ...(reason ? { reason } : {}) });
-      if (reason === 'field') {
-        const output = getNamedType(field.type).name;
-        protectedBy.set(output, [...(protectedBy.get(output) ?? []), coordinate]);
-      }
+      if (reason !== 'field') continue;
+      protectsOwnFields.add(type.name);
+      const output = getNamedType(field.type);
+      if (isCompositeType(output))
+        protectedBy.set(output.name, [...(protectedBy.get(output.name) ?? []), coordinate]);
     }
   }
 
@@ -55,7 +62,7 @@ export function audit(plan: Plan): AuditReport {
     if (!type || !(isObjectType(type) || isInterfaceType(type))) continue;
     const output = getNamedType(type.getFields()[fieldName]!.type).name;
     const guards = protectedBy.get(output);
-    if (guards) {
+    if (guards && !protectsOwnFields.has(output)) {
       warnings.push(
         `${entry.field} returns ${output} without auth, while ${guards.join(', ')} protects it`,
       );

@@ -66,6 +66,17 @@ describe('tc-gen audit', () => {
     ]);
   });
 
+  it('takes no scalar, enum or self-protecting type for a protected one (false warnings on every String field)', async () => {
+    const result = await analyze(path.join(root, 'fixtures/field-protection/config.graphql'), root);
+    assert.ok(result.plan, result.diagnostics.map((d) => d.message).join('\n'));
+    const report = audit(result.plan);
+    assert.deepEqual(
+      report.fields.filter((f) => f.protected).map((f) => f.field),
+      ['Query.me', 'Query.status', 'User.email'],
+    );
+    assert.deepEqual(report.warnings, []);
+  });
+
   it('prints JSON for CI, and fails on public fields matching --fail-on-public', async () => {
     const json = await tcGen(['audit', 'fixtures/multi-provider/config.graphql', '--json']);
     assert.equal(json.code, 0, json.stderr);
