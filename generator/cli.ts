@@ -114,6 +114,22 @@ function shownPath(target: string): string {
   return path.relative(process.cwd(), target) || '.';
 }
 
+/** `target` as one shell word: quoted when it holds anything but plain path characters. */
+function shellWord(target: string): string {
+  return /^[\w./@%+=:,-]+$/.test(target) ? target : `'${target.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * What to run after `init`, from the folder the user ran it in: the starter README's steps (build
+ * into `server/` inside the project, then serve from there), after a `cd` into the project.
+ */
+function initNextSteps(dir: string): string {
+  const shown = shownPath(dir);
+  const enter = shown === '.' ? '' : `cd ${shellWord(shown)} && `;
+
+  return `${enter}tc-gen build config.graphql -o server && cd server && npm install && npm start`;
+}
+
 interface BuildArgs {
   config: string;
   out: string;
@@ -376,7 +392,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           const written = await init(args.dir);
           process.stdout.write(
             `tc-gen: wrote ${written.join(', ')} in ${shownPath(args.dir)}\n` +
-              `next: tc-gen build ${path.join(shownPath(args.dir), 'config.graphql')} -o server\n`,
+              `next: ${initNextSteps(args.dir)}\n`,
           );
         },
       )

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { access, mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
 
 import { Kind, buildASTSchema, parse, valueFromAST, visit, type ConstDirectiveNode } from 'graphql';
 
@@ -39,6 +41,28 @@ describe('tc-gen init', () => {
       /^tc-gen: refusing to overwrite .*config\.graphql.*; nothing was written\n$/,
     );
     assert.equal(await readFile(path.join(dir, 'config.graphql'), 'utf8'), config);
+  });
+
+  it('prints next steps that work from where init ran, as the README it wrote says (they built next to the project)', async () => {
+    const dir = path.relative(root, path.join(await scratch(), 'my-api'));
+    const result = await tcGen(['init', dir]);
+    assert.equal(result.code, 0, result.stderr);
+    const build = 'tc-gen build config.graphql -o server';
+    const serve = 'cd server && npm install && npm start';
+    assert.equal(
+      result.stdout,
+      `tc-gen: wrote config.graphql, README.md, .graphqlrc.yml, .tailcallrc.graphql in ${dir}\n` +
+        `next: cd ${dir} && ${build} && ${serve}\n`,
+    );
+    const readme = await readFile(path.join(dir, 'README.md'), 'utf8');
+    assert.ok(readme.includes(build) && readme.includes(serve), readme);
+
+    // The build step, verbatim from the repository root where init ran, writes my-api/server.
+    const steps = result.stdout.slice(result.stdout.indexOf('next: ') + 6, -1);
+    const buildSteps = steps.slice(0, steps.indexOf(` && ${serve}`));
+    const tcGenOnPath = `tc-gen() { "${process.execPath}" "${path.join(root, 'bin/tc-gen.js')}" "$@"; }`;
+    await promisify(execFile)('bash', ['-c', `${tcGenOnPath}; ${buildSteps}`], { cwd: root });
+    await access(path.join(root, dir, 'server', 'package.json'));
   });
 
   it('declares every directive and argument tc-gen supports, and nothing it does not', () => {
