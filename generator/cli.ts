@@ -130,6 +130,17 @@ function initNextSteps(dir: string): string {
   return `${enter}tc-gen build config.graphql -o server && cd server && npm install && npm start`;
 }
 
+/**
+ * Help examples as a `#` comment over the command, each on its own line: yargs' two columns
+ * split a long command across both (`"User.*"` landed under the descriptions).
+ */
+function examples(list: readonly (readonly [command: string, description: string])[]) {
+  return list.map(([command, description]): [string, string] => [
+    `# ${description}\n$0 ${command}`,
+    '',
+  ]);
+}
+
 interface BuildArgs {
   config: string;
   out: string;
@@ -279,15 +290,16 @@ export async function main(argv: readonly string[]): Promise<number> {
               describe: 'rebuild whenever the config or a linked file changes',
             })
             .options(outputOptions)
-            .example('$0 build config.graphql -o server', 'generate ./server from config.graphql')
             .example(
-              '$0 build config.graphql -o server --check',
-              'in CI: fail when ./server is stale',
-            )
-            .example('$0 build config.yaml -o server --watch', 'rebuild on every save')
-            .example(
-              '$0 build config.graphql -o server --strict --format json',
-              'warnings fail; JSON diagnostics',
+              examples([
+                ['build config.graphql -o server', 'generate ./server from config.graphql'],
+                ['build config.graphql -o server --check', 'in CI: fail when ./server is stale'],
+                ['build config.yaml -o server --watch', 'rebuild on every save'],
+                [
+                  'build config.graphql -o server --strict --format json',
+                  'warnings fail; JSON diagnostics',
+                ],
+              ]),
             ),
         async (args) => {
           if (args.check && args.watch)
@@ -310,8 +322,12 @@ export async function main(argv: readonly string[]): Promise<number> {
               describe: 'the config (.graphql, .json, .yml or .yaml)',
             })
             .options(outputOptions)
-            .example('$0 check config.graphql', 'list every mistake in config.graphql')
-            .example('$0 check config.graphql --format json', 'the same, for a machine'),
+            .example(
+              examples([
+                ['check config.graphql', 'list every mistake in config.graphql'],
+                ['check config.graphql --format json', 'the same, for a machine'],
+              ]),
+            ),
         async (args) => {
           const reporter = reporterOf(args);
           const result = await analyze(args.config, process.cwd(), { strict: args.strict });
@@ -347,8 +363,12 @@ export async function main(argv: readonly string[]): Promise<number> {
               describe: 'exit 1 when a public field matches (e.g. "Query.*", "*.email")',
             })
             .example(
-              '$0 audit config.graphql --fail-on-public "User.*"',
-              'fail CI when a User field is public',
+              examples([
+                [
+                  'audit config.graphql --fail-on-public "User.*"',
+                  'fail CI when a User field is public',
+                ],
+              ]),
             ),
         async (args) => {
           const result = await analyze(args.config);
@@ -387,7 +407,7 @@ export async function main(argv: readonly string[]): Promise<number> {
               default: '.',
               describe: 'folder (made if missing)',
             })
-            .example('$0 init my-api', 'write my-api/config.graphql and friends'),
+            .example(examples([['init my-api', 'write my-api/config.graphql and friends']])),
         async (args) => {
           const written = await init(args.dir);
           process.stdout.write(
@@ -396,11 +416,15 @@ export async function main(argv: readonly string[]): Promise<number> {
           );
         },
       )
-      .example('$0 init my-api', 'start a project: config, README, editor files')
-      .example('$0 check config.graphql', 'report every mistake, writing nothing')
-      .example('$0 build config.graphql -o server', 'compile into ./server')
-      .example('$0 build config.graphql -o server --check', 'in CI: exit 1 when ./server is stale')
-      .example('$0 audit config.graphql --fail-on-public "User.*"', 'in CI: no public User field')
+      .example(
+        examples([
+          ['init my-api', 'start a project: config, README, editor files'],
+          ['check config.graphql', 'report every mistake, writing nothing'],
+          ['build config.graphql -o server', 'compile into ./server'],
+          ['build config.graphql -o server --check', 'in CI: exit 1 when ./server is stale'],
+          ['audit config.graphql --fail-on-public "User.*"', 'in CI: no public User field'],
+        ]),
+      )
       .demandCommand(1, 'name a command: build, check, audit or init')
       .strict()
       .strictCommands()
@@ -415,7 +439,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         throw error ?? new UsageError(friendlier(message));
       })
       .help()
-      .wrap(100)
+      .wrap(80)
       .parseAsync();
   } catch (error) {
     if (error instanceof UsageError) {

@@ -362,6 +362,22 @@ describe('tc-gen CLI', () => {
     assert.match(help.stdout, /Exit codes: 0 success, 1 the config has errors/);
   });
 
+  it('prints help that reads at 80 columns, each example command whole on its line (they wrapped into the descriptions)', async () => {
+    for (const command of [[], ['build'], ['check'], ['audit'], ['init']]) {
+      const help = await tcGen([...command, '--help']);
+      assert.equal(help.code, 0, help.stderr);
+      for (const line of help.stdout.split('\n'))
+        assert.ok(line.length <= 80, `tc-gen ${command.join(' ')} --help: ${line}`);
+    }
+    const help = (await tcGen(['--help'])).stdout;
+    assert.ok(help.includes('\n  tc-gen audit config.graphql --fail-on-public "User.*"\n'), help);
+    const build = (await tcGen(['build', '--help'])).stdout;
+    assert.ok(
+      build.includes('\n  tc-gen build config.graphql -o server --strict --format json\n'),
+      build,
+    );
+  });
+
   it('reports an unreadable config without a stack trace', async () => {
     const result = await tcGen(['check', 'fixtures/does-not-exist.graphql']);
     assert.equal(result.code, 1);
