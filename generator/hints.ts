@@ -5,6 +5,12 @@
 import type { Diagnostic, DiagnosticCode } from './diagnostics.ts';
 import { DIRECTIVES } from './load/directive-specs.ts';
 
+/**
+ * The setting every hint suggests to turn batching on: Tailcall batches only from `delay: 1` (ms),
+ * the value its own benchmark config uses; a longer delay only makes each response wait.
+ */
+export const ENABLE_BATCHING = '@upstream(batch: {delay: 1})';
+
 const BY_CODE: Partial<Record<DiagnosticCode, string>> = {
   TCG_MISSING_BASE_URL:
     'add @upstream(baseURL: "http://...") to the schema, or give the whole URL with @http(url:)',

@@ -93,6 +93,30 @@ type Query {
     assert.equal(quiet.stdout + quiet.stderr, '', '--quiet prints errors only');
   });
 
+  it('suggests one batching setting, the one Tailcall uses, in the N+1 and batching hints (delay 10 and 1 before)', async () => {
+    const dir = await scratch({
+      'n-plus-one.graphql': N_PLUS_ONE,
+      'batching-off.graphql': N_PLUS_ONE.replace(
+        '/users/{{.value.userId}}"',
+        '/users", query: [{key: "id", value: "{{.value.userId}}"}], batchKey: ["id"]',
+      ),
+    });
+    const suggested = async (name: string, code: string) => {
+      const check = await tcGen(['check', `${dir}/${name}`, '--format', 'json']);
+      const diagnostics = JSON.parse(check.stdout) as { code: string; hint: string | null }[];
+      const hint = diagnostics.find((d) => d.code === code)?.hint ?? '';
+      return /@upstream\(batch: \{[^}]*\}\)/.exec(hint)?.[0];
+    };
+    assert.equal(
+      await suggested('n-plus-one.graphql', 'TCG_N_PLUS_ONE'),
+      '@upstream(batch: {delay: 1})',
+    );
+    assert.equal(
+      await suggested('batching-off.graphql', 'TCG_INVALID_BATCHING'),
+      '@upstream(batch: {delay: 1})',
+    );
+  });
+
   it('warns about a link no @protected uses', async () => {
     const hash = createHash('sha1').update('secret').digest('base64');
     const dir = await scratch({

@@ -1,6 +1,7 @@
 import { Kind, type ConstValueNode } from 'graphql';
 
 import { DiagnosticCode, type DiagnosticBag, type SourceSpan } from '../diagnostics.ts';
+import { ENABLE_BATCHING } from '../hints.ts';
 import type { DecodedDirective, JsonValue } from '../load/decode-directive.ts';
 import type { HttpMethod } from '../load/directive-specs.ts';
 import type { SourceFile } from '../load/source-file.ts';
@@ -125,7 +126,7 @@ function checkBatching(method: HttpMethod, ctx: Context): void {
       'Batching capability was used without enabling it in upstream',
       span,
       trace,
-      'add @upstream(batch: {delay: 1}) to the schema',
+      `add ${ENABLE_BATCHING} to the schema`,
     );
   }
   const query = (args['query'] as unknown[] | undefined) ?? [];

@@ -19,6 +19,7 @@ import {
 } from 'graphql';
 
 import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
+import { ENABLE_BATCHING } from '../hints.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import { directivesOf, type AuthLink, type DirectiveIndex } from '../model.ts';
 import type { HttpResolverPlan } from '../plan/plan.ts';
@@ -51,7 +52,7 @@ function reportNPlusOne(input: LintInput, file: SourceFile, bag: DiagnosticBag):
       `${coordinate} makes one upstream call per ${resolver.typeName}: the list ${through} can hold many, and @http has no batchKey`,
       file.spanOf(http?.node),
       http?.trace ?? `${coordinate}.@http`,
-      'give the upstream a way to answer many keys at once: @http(batchKey: [...]) with a query parameter, and @upstream(batch: {delay: 10})',
+      `give the upstream a way to answer many keys at once: @http(batchKey: [...]) with a query parameter, and ${ENABLE_BATCHING}`,
     );
   }
 }
