@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import { getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getOperationAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
 
 /** What the GraphQL layer learnt about a request, for its log line. */
 interface RequestNotes {
-  /** Operation names in execution order (one per query of a batch); null for anonymous ones. */
+  /**
+   * Names of the operations that ran, by position in the request (one, or one per query of a
+   * batch); null for anonymous ones. A query refused before it ran leaves a hole.
+   */
   operations: (string | null)[];
   errors: number;
 }
@@ -56,7 +59,7 @@ export class RequestLog extends LogController {
     reply: FastifyReply,
   ): void {
     const noted = notes.get(request);
-    const operations = noted?.operations ?? [];
+    const operations = noted ? operationsOf(request, noted) : [];
     const batch = Array.isArray(request.body) && operations.length > 0;
     const operation = batch ? operations : operations[0];
     const fields = {
@@ -81,13 +84,45 @@ export async function noteOperation(
   const request = context.reply?.request;
   if (request === undefined) return;
 
-  const body = request.body as { operationName?: unknown } | undefined;
-  const requested =
-    !Array.isArray(body) && typeof body?.operationName === 'string'
-      ? body.operationName
-      : undefined;
-  const operation = getOperationAST(document, requested);
-  notesOf(request).operations.push(operation?.name?.value ?? null);
+  const position = (context as { operationId?: number }).operationId ?? 0;
+  const operation = getOperationAST(document, operationNameOf(queriesOf(request)[position]));
+  notesOf(request).operations[position] = operation?.name?.value ?? null;
+}
+
+/**
+ * The operation of every query of a request the GraphQL layer answered: as noted when it ran,
+ * else (refused by validation, `MAX_QUERY_DEPTH` or a syntax error) read from its text, null
+ * when it has no name or none can be read. Only refused queries are parsed again here.
+ */
+function operationsOf(request: FastifyRequest, noted: RequestNotes): (string | null)[] {
+  return queriesOf(request).map((query, position) =>
+    position in noted.operations ? noted.operations[position]! : operationIn(query),
+  );
+}
+
+/** The GraphQL requests in a request: its body, each member of a batch, or a GET's parameters. */
+function queriesOf(request: FastifyRequest): unknown[] {
+  const body = request.method === 'GET' ? request.query : request.body;
+
+  return Array.isArray(body) ? body : [body];
+}
+
+function operationNameOf(query: unknown): string | undefined {
+  const name = (query as { operationName?: unknown } | undefined)?.operationName;
+
+  return typeof name === 'string' ? name : undefined;
+}
+
+function operationIn(query: unknown): string | null {
+  const source = (query as { query?: unknown } | undefined)?.query;
+  if (typeof source !== 'string') return null;
+  try {
+    const document = parse(source, { noLocation: true });
+
+    return getOperationAST(document, operationNameOf(query))?.name?.value ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** Counts the GraphQL errors of a response, for the request's log line. */
