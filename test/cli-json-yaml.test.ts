@@ -157,10 +157,18 @@ describe('configs in JSON and YAML', () => {
       const result = await analyze(path.join(dir, 'config.yml'), dir);
       assert.deepEqual(result.diagnostics.map(where), [
         // At the alias whose copy crosses the bound: the eighth `*d` in `e`'s list.
-      'config.yml:5:36 TCG_SYNTAX YAML syntax error: aliases expand this document past 100,000 values',
+        'config.yml:5:36 TCG_SYNTAX YAML syntax error: aliases expand this document past 100,000 values',
       ]);
     },
   );
+
+  it('puts a YAML indentation error at the misplaced key, not at the spaces before it', async () => {
+    const dir = await scratch({ 'config.yaml': 'schema:\n  query: Query\n query2: Other\n' });
+    const result = await analyze(path.join(dir, 'config.yaml'), dir);
+    assert.deepEqual(result.diagnostics.map(where), [
+      'config.yaml:3:2 TCG_SYNTAX YAML syntax error: All mapping items must start at the same column',
+    ]);
+  });
 
   it('points the checks of the compiler into the JSON and YAML text', async () => {
     const json = await scratch({

@@ -51,7 +51,7 @@ export function parseJsonTree(text: string): TreeNode {
 export function parseYamlTree(text: string): TreeNode {
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const [error] = document.errors;
-  if (error) throw new StructuredSyntaxError(firstLine(error.message), error.pos[0]);
+  if (error) throw new StructuredSyntaxError(firstLine(error.message), written(text, error.pos[0]));
   if (!document.contents) return { kind: 'scalar', value: null, range: [0, 0] };
 
   return fromYaml(document.contents as YamlNode, { document, copied: 0 }, 0);
@@ -66,6 +66,18 @@ interface YamlWalk {
   copied: number;
   /** Where the outermost alias being followed is written. */
   alias?: number;
+}
+
+/**
+ * The first character written at or after `offset` on its line: the yaml package places an
+ * indentation error (`All mapping items must start at the same column`) on the spaces before the
+ * misplaced key, while the mistake is where the key starts.
+ */
+function written(text: string, offset: number): number {
+  let at = offset;
+  while (text[at] === ' ') at++;
+
+  return at < text.length && text[at] !== '\n' && text[at] !== '\r' ? at : offset;
 }
 
 function firstLine(message: string): string {
