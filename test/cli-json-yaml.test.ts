@@ -170,6 +170,45 @@ describe('configs in JSON and YAML', () => {
     ]);
   });
 
+  it('marks an undeclared type at its name inside list and required wrappers (it was the list: key)', async () => {
+    const dir = await scratch({
+      'config.yaml': `schema:
+  query: Query
+types:
+  Query:
+    fields:
+      posts:
+        type:
+          list:
+            name: Postt
+          required: true
+        http: { url: "http://127.0.0.1:1/posts" }
+`,
+      'config.json': `{
+  "schema": {"query": "Query"},
+  "types": {"Query": {"fields": {"posts": {
+    "type": {"list": {"name": "Postt", "required": true}},
+    "http": {"url": "http://127.0.0.1:1/posts"}
+  }}}}
+}
+`,
+      'config.graphql': `schema { query: Query }
+type Query { posts: [Postt!]! @http(url: "http://127.0.0.1:1/posts") }
+`,
+    });
+    const diagnostics = async (name: string) =>
+      (await analyze(path.join(dir, name), dir)).diagnostics.map(where);
+    assert.deepEqual(await diagnostics('config.yaml'), [
+      "config.yaml:9:19 TCG_UNDECLARED_TYPE Undeclared type 'Postt' was found",
+    ]);
+    assert.deepEqual(await diagnostics('config.json'), [
+      "config.json:4:31 TCG_UNDECLARED_TYPE Undeclared type 'Postt' was found",
+    ]);
+    assert.deepEqual(await diagnostics('config.graphql'), [
+      "config.graphql:2:22 TCG_UNDECLARED_TYPE Undeclared type 'Postt' was found",
+    ]);
+  });
+
   it('points the checks of the compiler into the JSON and YAML text', async () => {
     const json = await scratch({
       'config.json': `{

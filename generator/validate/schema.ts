@@ -12,6 +12,7 @@ import {
   visit,
   type DocumentNode,
   type GraphQLNamedType,
+  type NamedTypeNode,
   type TypeNode,
 } from 'graphql';
 
@@ -47,7 +48,12 @@ export const TAILCALL_SCALARS = [
 const GRAPHQL_SCALARS = new Set(['Int', 'Float', 'String', 'Boolean', 'ID']);
 
 function namedType(type: TypeNode): string {
-  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
+  return namedTypeNode(type).name.value;
+}
+
+/** The name inside list and non-null wrappers, which is where a JSON or YAML config wrote it. */
+function namedTypeNode(type: TypeNode): NamedTypeNode {
+  return type.kind === Kind.NAMED_TYPE ? type : namedTypeNode(type.type);
 }
 
 export interface Schemas {
@@ -133,7 +139,7 @@ export function buildSchemas(
       bag.error(
         DiagnosticCode.UndeclaredType,
         `Undeclared type '${name}' was found`,
-        file.spanOf(type),
+        file.spanOf(namedTypeNode(type)),
         trace,
       );
     if (argument) pendingArguments.push({ coordinate: trace, report });
