@@ -7,7 +7,7 @@ import { DIRECTIVES, GRAPHQL_DIRECTIVES } from './load/directive-specs.ts';
 import { loadConfig } from './load/load-config.ts';
 import type { SourceFile } from './load/source-file.ts';
 import { directivesOf, type DirectiveIndex } from './model.ts';
-import { ResolverNames } from './naming.ts';
+import { ResolverNames, TypeNames } from './naming.ts';
 import type { DecodedDirective } from './load/decode-directive.ts';
 import type {
   CallResolverPlan,
@@ -265,6 +265,7 @@ export async function analyze(configPath: string, cwd = process.cwd()): Promise<
       configName: path.basename(file.path),
       schema: publicSchema,
       clientSchema: shape.clientSchema,
+      typeNames: new TypeNames(publicSchema),
       renamed: shape.renamed,
       omitted: shape.omitted,
       addedFields: shape.added,

@@ -22,7 +22,7 @@ import {
  */
 type FunctionSink = { addFunction(structure: OptionalKind<FunctionDeclarationStructure>): void };
 
-import { argsTypeName, propertyKey, typeName } from '../naming.ts';
+import { NameRegistry, RESOLVERS_MODULE_NAMES, propertyKey, upperFirst } from '../naming.ts';
 import type { JsonValue } from '../load/decode-directive.ts';
 import type {
   CallResolverPlan,
@@ -46,11 +46,86 @@ type FieldResolver = Pick<HttpResolverPlan, 'typeName' | 'fieldName' | 'function
 const OBJECT_PROTOTYPE_MEMBERS = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** The module constant describing a discriminator, e.g. `fooBarKeyed` or `fooBarByType`. */
-function discriminatorName(d: DiscriminatorPlan): string {
+function discriminatorBase(d: DiscriminatorPlan): string {
   const base = d.typeName.charAt(0).toLowerCase() + d.typeName.slice(1);
   return d.field === undefined
     ? `${base}Keyed`
     : `${base}By${d.field.charAt(0).toUpperCase()}${d.field.slice(1).replace(/\W/g, '_')}`;
+}
+
+/** `readUserLat` for `User.lat`. */
+function readerBase(added: AddedField): string {
+  return `read${upperFirst(added.typeName)}${upperFirst(added.name)}`.replace(
+    /[^A-Za-z0-9_$]/g,
+    '_',
+  );
+}
+
+/**
+ * The top-level names of resolvers.ts: the resolver functions (named by the plan), the
+ * `@addField` readers and the discriminator constants, unique among themselves and apart from
+ * the module's imports and own names. Readers and constants that would share a name
+ * (`User.lat` and `user.lat`; unions `FooBar` and `fooBar`) get a number, in plan order.
+ */
+class ResolverModuleNames {
+  readonly #registry = new NameRegistry(RESOLVERS_MODULE_NAMES);
+  readonly #readers = new Map<AddedField, string>();
+  readonly #discriminators = new Map<string, string>();
+  /** Discriminator constants by name, one per distinct union or interface and field. */
+  readonly constants = new Map<string, DiscriminatorPlan>();
+
+  constructor(plan: Plan) {
+    for (const r of [
+      ...plan.resolvers,
+      ...plan.exprResolvers,
+      ...plan.callResolvers,
+      ...plan.mergedResolvers,
+    ])
+      this.#registry.take(r.functionName);
+    for (const added of plan.addedFields)
+      this.#readers.set(added, this.#registry.claim(readerBase(added), 'number'));
+    for (const d of plan.discriminators.values()) {
+      const key = discriminatorKey(d);
+      if (this.#discriminators.has(key)) continue;
+      const name = this.#registry.claim(discriminatorBase(d), 'number');
+      this.#discriminators.set(key, name);
+      this.constants.set(name, d);
+    }
+  }
+
+  reader(added: AddedField): string {
+    const name = this.#readers.get(added);
+    if (name === undefined) throw new Error(`no reader for ${added.typeName}.${added.name}`);
+    return name;
+  }
+
+  discriminator(d: DiscriminatorPlan): string {
+    const name = this.#discriminators.get(discriminatorKey(d));
+    if (name === undefined) throw new Error(`no discriminator constant for ${d.typeName}`);
+    return name;
+  }
+
+  /** Imports must be among the reserved names, or a generated name could shadow them. */
+  checkImports(bindings: readonly string[]): void {
+    for (const binding of bindings) {
+      const name = binding.replace(/^type /, '');
+      if (!this.#registry.isReserved(name))
+        throw new Error(`resolvers.ts imports ${name}, missing from RESOLVERS_MODULE_NAMES`);
+    }
+  }
+}
+
+function discriminatorKey(d: DiscriminatorPlan): string {
+  return JSON.stringify([d.typeName, d.field ?? null]);
+}
+
+function discriminatorConstant(
+  plan: Plan,
+  names: ResolverModuleNames,
+  resolver: FieldResolver,
+): string | undefined {
+  const d = plan.discriminators.get(`${resolver.typeName}.${resolver.fieldName}`);
+  return d && names.discriminator(d);
 }
 
 /** `src/resolvers.ts`: one function per `@http` field and the resolver map mercurius takes. */
@@ -59,8 +134,8 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
   const functions: OptionalKind<FunctionDeclarationStructure>[] = [];
   const sink: FunctionSink = { addFunction: (structure) => functions.push(structure) };
   const expressions = new ExpressionWriter();
-  const discriminators = new Map<string, DiscriminatorPlan>();
-  for (const d of plan.discriminators.values()) discriminators.set(discriminatorName(d), d);
+  const names = new ResolverModuleNames(plan);
+  const discriminators = names.constants;
   let usesBaseUrl = false;
   let usesForwarding = false;
 
@@ -72,7 +147,7 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
     const readsParent = refs.includes('"root":"value"');
     const readsArgs = refs.includes('"root":"args"');
     const hasArgs = field.args.length > 0;
-    const returnType = tsType(field.type, true);
+    const returnType = tsType(field.type, plan.typeNames, true);
     usesBaseUrl ||= resolver.fromBaseUrl;
     usesForwarding ||= plan.upstream.allowedHeaders.length > 0;
 
@@ -84,12 +159,12 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
       parameters: [
         {
           name: readsParent ? 'parent' : '_parent',
-          type: readsParent ? `T.${typeName(type.name)}` : 'unknown',
+          type: readsParent ? `T.${plan.typeNames.type(type.name)}` : 'unknown',
         },
         {
           name: readsArgs ? 'args' : '_args',
           type: hasArgs
-            ? `T.${argsTypeName(type.name, field.name, (n) => Boolean(plan.schema.getType(n)))}`
+            ? `T.${plan.typeNames.args(type.name, field.name)}`
             : 'Record<string, never>',
         },
         { name: 'ctx', type: 'MercuriusContext' },
@@ -100,7 +175,7 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
         plan,
         expressions,
         returnType,
-        plan.discriminators.get(`${resolver.typeName}.${resolver.fieldName}`),
+        discriminatorConstant(plan, names, resolver),
       ),
     });
   }
@@ -113,10 +188,10 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
     const readsParent = refs.includes('"root":"value"');
     const readsArgs = refs.includes('"root":"args"');
     const readsContext = refs.includes('"root":"headers"') || resolver.protection !== undefined;
-    const returnType = tsType(field.type, true);
+    const returnType = tsType(field.type, plan.typeNames, true);
     const discriminator = plan.discriminators.get(`${resolver.typeName}.${resolver.fieldName}`);
     let value = valueExpression(resolver.body, expressions);
-    if (discriminator) value = `discriminate(${value}, ${discriminatorName(discriminator)})`;
+    if (discriminator) value = `discriminate(${value}, ${names.discriminator(discriminator)})`;
     value = withEnumAliases(value, field.type, plan, expressions);
 
     sink.addFunction({
@@ -127,13 +202,13 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
       parameters: [
         {
           name: readsParent ? 'parent' : '_parent',
-          type: readsParent ? `T.${typeName(type.name)}` : 'unknown',
+          type: readsParent ? `T.${plan.typeNames.type(type.name)}` : 'unknown',
         },
         {
           name: readsArgs ? 'args' : '_args',
           type:
             field.args.length > 0
-              ? `T.${argsTypeName(type.name, field.name, (n) => Boolean(plan.schema.getType(n)))}`
+              ? `T.${plan.typeNames.args(type.name, field.name)}`
               : 'Record<string, never>',
         },
         { name: readsContext ? 'ctx' : '_ctx', type: 'MercuriusContext' },
@@ -154,7 +229,7 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
   for (const resolver of plan.callResolvers) emitCallResolver(resolver, plan, sink, expressions);
   for (const resolver of plan.mergedResolvers)
     emitMergedResolver(resolver, plan, sink, expressions);
-  for (const added of plan.addedFields) emitAddedField(added, plan, sink, expressions);
+  for (const added of plan.addedFields) emitAddedField(added, plan, names, sink, expressions);
   file.addFunctions(functions);
 
   file.insertVariableStatements(
@@ -199,7 +274,9 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: ['Resolvers by type and field, as mercurius takes them.'],
-    declarations: [{ name: 'resolvers', type: 'IResolvers', initializer: resolverMap(plan) }],
+    declarations: [
+      { name: 'resolvers', type: 'IResolvers', initializer: resolverMap(plan, names) },
+    ],
   });
 
   const runtimeImports = [...expressions.used, 'type EnumAliases'];
@@ -213,6 +290,7 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
     ...(usesBaseUrl ? ['upstreamBaseUrl'] : []),
     ...(usesForwarding ? ['forwardedHeaders'] : []),
   ];
+  names.checkImports([...runtimeImports, ...upstreamImports]);
   file.insertText(
     0,
     renderImports([
@@ -234,7 +312,8 @@ function resolverBody(
   plan: Plan,
   expressions: ExpressionWriter,
   returnType: string,
-  discriminator: DiscriminatorPlan | undefined,
+  /** The constant naming the members of the field's union or interface, when it is one. */
+  discriminator: string | undefined,
 ): WriterFunction {
   return (writer) => {
     if (resolver.protection) {
@@ -297,7 +376,7 @@ function resolverBody(
       writer.writeLine(`const selected = ${selectExpression(resolver.select, expressions)};`);
       result = 'selected';
     }
-    if (discriminator) result = `discriminate(${result}, ${discriminatorName(discriminator)})`;
+    if (discriminator) result = `discriminate(${result}, ${discriminator})`;
     const field = (plan.schema.getType(resolver.typeName) as GraphQLObjectType).getFields()[
       resolver.fieldName
     ];
@@ -325,7 +404,7 @@ function answersAsFetched(resolver: HttpResolverPlan, plan: Plan): boolean {
   );
 }
 
-function resolverMap(plan: Plan): WriterFunction {
+function resolverMap(plan: Plan, names: ResolverModuleNames): WriterFunction {
   const byType = new Map<string, FieldResolver[]>();
   for (const resolver of [
     ...plan.resolvers,
@@ -393,12 +472,11 @@ function resolverMap(plan: Plan): WriterFunction {
         const key = (name: string) => propertyKey(published(name) ?? name);
         writer.write(`${propertyKey(type.name)}: `).block(() => {
           for (const r of resolvers) writer.writeLine(`${key(r.fieldName)}: ${r.functionName},`);
-          for (const a of added)
-            writer.writeLine(`${propertyKey(a.name)}: ${addedFieldFunction(a)},`);
+          for (const a of added) writer.writeLine(`${propertyKey(a.name)}: ${names.reader(a)},`);
           for (const f of abstract) {
             const d = plan.discriminators.get(`${type.name}.${f.name}`) as DiscriminatorPlan;
             writer.writeLine(
-              `${key(f.name)}: (parent: Record<string, unknown>) => discriminate(parent[${JSON.stringify(f.name)}], ${discriminatorName(d)}),`,
+              `${key(f.name)}: (parent: Record<string, unknown>) => discriminate(parent[${JSON.stringify(f.name)}], ${names.discriminator(d)}),`,
             );
           }
           for (const f of [...inherited, ...renamedPlain]) {
@@ -614,11 +692,13 @@ function callOf(plan: Plan, coordinate: string, parent: string, args: string): s
   if (!target) throw new Error(`no resolver function for ${coordinate}`);
   const type = plan.schema.getType(target.typeName) as GraphQLObjectType;
   const field = type.getFields()[target.fieldName];
-  const parentValue = target.readsParent ? `${parent} as T.${typeName(type.name)}` : parent;
+  const parentValue = target.readsParent
+    ? `${parent} as T.${plan.typeNames.type(type.name)}`
+    : parent;
   // A target without declared arguments still reads what is piped in (`{{.args}}`).
   const argsValue =
     field && field.args.length > 0
-      ? `${args} as T.${argsTypeName(type.name, field.name, (n) => Boolean(plan.schema.getType(n)))}`
+      ? `${args} as T.${plan.typeNames.args(type.name, field.name)}`
       : args === '{}'
         ? '{}'
         : `${args} as Record<string, never>`;
@@ -643,7 +723,7 @@ function emitCallResolver(
   const hasArgs = field.args.length > 0;
   const readsArgs =
     hasArgs && (refs.includes('"root":"args"') || resolver.steps[0]?.args === undefined);
-  const returnType = tsType(field.type, true);
+  const returnType = tsType(field.type, plan.typeNames, true);
   const targets = resolver.steps.map((s) => `\`${s.typeName}.${s.fieldName}\``).join(', then ');
 
   file.addFunction({
@@ -654,13 +734,11 @@ function emitCallResolver(
     parameters: [
       {
         name: readsParent ? 'parent' : '_parent',
-        type: readsParent ? `T.${typeName(type.name)}` : 'unknown',
+        type: readsParent ? `T.${plan.typeNames.type(type.name)}` : 'unknown',
       },
       {
         name: readsArgs ? 'args' : '_args',
-        type: hasArgs
-          ? `T.${argsTypeName(type.name, field.name, (n) => Boolean(plan.schema.getType(n)))}`
-          : 'Record<string, never>',
+        type: hasArgs ? `T.${plan.typeNames.args(type.name, field.name)}` : 'Record<string, never>',
       },
       { name: 'ctx', type: 'MercuriusContext' },
     ],
@@ -694,19 +772,20 @@ function emitCallResolver(
 function emitAddedField(
   added: AddedField,
   plan: Plan,
+  names: ResolverModuleNames,
   file: FunctionSink,
   expressions: ExpressionWriter,
 ): void {
   const type = plan.clientSchema.getType(added.typeName) as GraphQLObjectType | undefined;
   const field = type?.getFields()[added.name];
   if (!type || !field) return;
-  const returnType = tsType(field.type, true);
+  const returnType = tsType(field.type, plan.typeNames, true);
   const first = `${added.typeName}.${added.first}`;
   const runsResolver = resolverFunctions(plan).has(first);
   const path = [added.first, ...added.rest].join('.');
   if (!runsResolver || added.rest.length > 0) expressions.used.add('valueAt');
   file.addFunction({
-    name: addedFieldFunction(added),
+    name: names.reader(added),
     isExported: true,
     isAsync: runsResolver,
     docs: [
@@ -735,12 +814,6 @@ function emitAddedField(
   });
 }
 
-/** `readUserLat` for `User.lat`. */
-function addedFieldFunction(added: AddedField): string {
-  const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-  return `read${upper(added.typeName)}${upper(added.name)}`.replace(/[^A-Za-z0-9_$]/g, '_');
-}
-
 /**
  * A field with several resolver directives: every one runs (one after the other on a
  * mutation) and their results are merged, later ones winning (`mergeRight`).
@@ -755,7 +828,7 @@ function emitMergedResolver(
   const field = type.getFields()[resolver.fieldName];
   if (!field) return;
   const hasArgs = field.args.length > 0;
-  const returnType = tsType(field.type, true);
+  const returnType = tsType(field.type, plan.typeNames, true);
   const call = (name: string) => `${name}(parent, ${hasArgs ? 'args' : '{}'}, ctx)`;
   expressions.used.add('mergeRight');
   file.addFunction({
@@ -766,12 +839,10 @@ function emitMergedResolver(
       `\`${resolver.typeName}.${resolver.fieldName}\`: the results of its ${resolver.parts.length} resolvers merged, later ones winning.`,
     ],
     parameters: [
-      { name: 'parent', type: `T.${typeName(type.name)}` },
+      { name: 'parent', type: `T.${plan.typeNames.type(type.name)}` },
       {
         name: hasArgs ? 'args' : '_args',
-        type: hasArgs
-          ? `T.${argsTypeName(type.name, field.name, (n) => Boolean(plan.schema.getType(n)))}`
-          : 'Record<string, never>',
+        type: hasArgs ? `T.${plan.typeNames.args(type.name, field.name)}` : 'Record<string, never>',
       },
       { name: 'ctx', type: 'MercuriusContext' },
     ],

@@ -20,7 +20,7 @@ import {
   type TypeAliasDeclarationStructure,
 } from 'ts-morph';
 
-import { argsTypeName, propertyKey, typeName } from '../naming.ts';
+import { propertyKey, type TypeNames } from '../naming.ts';
 import type { Plan } from '../plan/plan.ts';
 import { docText } from './comments.ts';
 import { tsType } from './type-mapping.ts';
@@ -28,6 +28,7 @@ import { tsType } from './type-mapping.ts';
 /** `src/types.ts`: a TypeScript type for every GraphQL type and every field's arguments. */
 export function emitTypes(plan: Plan, project: Project): SourceFile {
   const file = project.createSourceFile('types.ts', '', { overwrite: true });
+  const names = plan.typeNames;
   // Added in one go at the end: ts-morph reparses the file after each insertion.
   const statements: (InterfaceDeclarationStructure | TypeAliasDeclarationStructure)[] = [];
   const sink = {
@@ -44,7 +45,7 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
     if (isScalarType(type)) {
       if (!type.astNode) continue;
       sink.addTypeAlias({
-        name: typeName(type.name),
+        name: names.type(type.name),
         isExported: true,
         type: 'unknown',
         docs:
@@ -52,7 +53,7 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
       });
     } else if (isEnumType(type)) {
       sink.addTypeAlias({
-        name: typeName(type.name),
+        name: names.type(type.name),
         isExported: true,
         type:
           type
@@ -63,28 +64,28 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
       });
     } else if (isUnionType(type)) {
       sink.addTypeAlias({
-        name: typeName(type.name),
+        name: names.type(type.name),
         isExported: true,
         type:
           type
             .getTypes()
-            .map((t) => typeName(t.name))
+            .map((t) => names.type(t.name))
             .join(' | ') || 'never',
         docs,
       });
     } else if (isObjectType(type) || isInterfaceType(type)) {
       sink.addInterface({
-        name: typeName(type.name),
+        name: names.type(type.name),
         isExported: true,
         docs,
-        properties: Object.values(type.getFields()).map(outputProperty),
+        properties: Object.values(type.getFields()).map((f) => outputProperty(f, names)),
       });
     } else if (isInputObjectType(type)) {
       sink.addInterface({
-        name: typeName(type.name),
+        name: names.type(type.name),
         isExported: true,
         docs,
-        properties: Object.values(type.getFields()).map(inputProperty),
+        properties: Object.values(type.getFields()).map((f) => inputProperty(f, names)),
       });
     }
   }
@@ -94,14 +95,10 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
     for (const field of Object.values(type.getFields())) {
       if (field.args.length === 0) continue;
       sink.addInterface({
-        name: argsTypeName(
-          type.name,
-          field.name,
-          (n) => plan.schema.getType(n) !== undefined && plan.schema.getType(n) !== null,
-        ),
+        name: names.args(type.name, field.name),
         isExported: true,
         docs: [`Arguments of \`${type.name}.${field.name}\`.`],
-        properties: field.args.map(inputProperty),
+        properties: field.args.map((a) => inputProperty(a, names)),
       });
     }
   }
@@ -112,10 +109,11 @@ export function emitTypes(plan: Plan, project: Project): SourceFile {
 
 function outputProperty(
   field: GraphQLField<unknown, unknown>,
+  names: TypeNames,
 ): OptionalKind<PropertySignatureStructure> {
   return {
     name: propertyKey(field.name),
-    type: tsType(field.type, false),
+    type: tsType(field.type, names, false),
     hasQuestionToken: !isNonNullType(field.type),
     docs: field.description ? [docText(field.description)] : [],
   };
@@ -123,10 +121,11 @@ function outputProperty(
 
 function inputProperty(
   field: GraphQLInputField | GraphQLArgument,
+  names: TypeNames,
 ): OptionalKind<PropertySignatureStructure> {
   return {
     name: propertyKey(field.name),
-    type: tsType(field.type, false),
+    type: tsType(field.type, names, false),
     // graphql-js fills in defaults, so only a nullable field without one can be absent.
     hasQuestionToken: !isNonNullType(field.type) && field.defaultValue === undefined,
     docs: field.description ? [docText(field.description)] : [],

@@ -8,7 +8,7 @@ import {
   type GraphQLScalarType,
 } from 'graphql';
 
-import { typeName } from '../naming.ts';
+import type { TypeNames } from '../naming.ts';
 
 /** How each scalar reaches resolvers as JSON. */
 const SCALARS: Readonly<Record<string, string>> = {
@@ -46,20 +46,28 @@ function scalarType(type: GraphQLScalarType): string {
  * The TypeScript type of a GraphQL type, written against the `T` namespace
  * import when `qualified` (resolvers.ts) or bare (types.ts itself).
  */
-export function tsType(type: GraphQLOutputType | GraphQLInputType, qualified: boolean): string {
-  if (isNonNullType(type)) return tsNonNull(type.ofType, qualified);
-  const inner = tsNonNull(type, qualified);
+export function tsType(
+  type: GraphQLOutputType | GraphQLInputType,
+  names: TypeNames,
+  qualified: boolean,
+): string {
+  if (isNonNullType(type)) return tsNonNull(type.ofType, names, qualified);
+  const inner = tsNonNull(type, names, qualified);
   return inner === 'unknown' ? inner : `${inner} | null`;
 }
 
-function tsNonNull(type: GraphQLOutputType | GraphQLInputType, qualified: boolean): string {
-  if (isNonNullType(type)) return tsNonNull(type.ofType, qualified);
+function tsNonNull(
+  type: GraphQLOutputType | GraphQLInputType,
+  names: TypeNames,
+  qualified: boolean,
+): string {
+  if (isNonNullType(type)) return tsNonNull(type.ofType, names, qualified);
   if (isListType(type)) {
-    const item = tsType(type.ofType as GraphQLOutputType, qualified);
+    const item = tsType(type.ofType as GraphQLOutputType, names, qualified);
     return /[ |]/.test(item) ? `Array<${item}>` : `${item}[]`;
   }
   if (isScalarType(type) && !isUserScalar(type)) return scalarType(type);
-  const name = typeName(type.name);
+  const name = names.type(type.name);
   if (isScalarType(type) || isEnumType(type)) return qualified ? `T.${name}` : name;
   return qualified ? `T.${name}` : name;
 }

@@ -8,6 +8,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { JsonValue } from '../load/decode-directive.ts';
 import type { HttpMethod } from '../load/directive-specs.ts';
 import type { AuthLink, ServerSettings, UpstreamSettings } from '../model.ts';
+import type { TypeNames } from '../naming.ts';
 import type { ProtectionReason } from '../validate/protected.ts';
 import type { AddedField } from '../validate/shape.ts';
 
@@ -140,6 +141,8 @@ export interface Plan {
   schema: GraphQLSchema;
   /** What clients query: `schema` with `@modify`, `@omit` and `@addField` applied. */
   clientSchema: GraphQLSchema;
+  /** The TypeScript names of `schema`'s types and of its fields' arguments (`src/types.ts`). */
+  typeNames: TypeNames;
   /** `Type.field` (as declared) → the name clients use. */
   renamed: ReadonlyMap<string, string>;
   /** `Type.field` (as declared) hidden from clients. */
