@@ -111,6 +111,46 @@ describe('stopping a generated server', () => {
     }
   });
 
+  // Regression: with stdout a pipe whose reader has gone (`node dist/main.js | head -1`), the
+  // last log lines could not be written and pino's exit-time flush retried them forever, so the
+  // server stopped listening but never exited, not even at SHUTDOWN_TIMEOUT_MS.
+  it('exits 0 promptly after SIGTERM when its stdout pipe has been closed', async () => {
+    const server = await spawnServer(project.outDir, { SHUTDOWN_TIMEOUT_MS: '3000' });
+    try {
+      await server.waitForLog(listening);
+      server.child.stdout?.destroy();
+
+      const started = Date.now();
+      process.kill(server.pid, 'SIGTERM');
+      assert.equal(await server.exit(8000), '0');
+      assert.ok(Date.now() - started < 2500, `exit took ${Date.now() - started} ms`);
+      assert.equal(server.stderr(), '');
+    } finally {
+      server.kill();
+    }
+  });
+
+  // Regression: the cluster primary's own log line failed with EPIPE, which ended the primary
+  // before it passed SIGTERM on, so the workers were not stopped gracefully.
+  it('stops a WORKERS=2 cluster whose stdout pipe has been closed, exit 0', async () => {
+    const server = await spawnServer(project.outDir, { WORKERS: '2' });
+    try {
+      await waitFor(() => server.logs().filter(listening).length === 2);
+      const workers = server
+        .logs()
+        .filter(listening)
+        .map((line) => Number(line['pid']));
+      server.child.stdout?.destroy();
+
+      process.kill(server.pid, 'SIGTERM');
+      assert.equal(await server.exit(8000), '0');
+      assert.equal(server.stderr(), '');
+      for (const pid of workers) assert.equal(isRunning(pid), false, `worker ${pid} runs`);
+    } finally {
+      server.kill();
+    }
+  });
+
   it('serves from WORKERS=2 processes and stops them all on SIGTERM', async () => {
     const server = await spawnServer(project.outDir, { WORKERS: '2' });
     try {
