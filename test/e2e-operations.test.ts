@@ -271,6 +271,11 @@ describe('a generated server in operation', () => {
       ['WORKERS', 'two'],
       ['SHUTDOWN_TIMEOUT_MS', '-1'],
       ['LOG_LEVEL', 'loud'],
+      // Regression: a base URL that is not absolute started the server, and every upstream call
+      // then failed with `IOException: relative URL without a base`.
+      ['TC_UPSTREAM_BASE_URL', 'notaurl'],
+      ['TC_UPSTREAM_BASE_URL', 'ftp://x'],
+      ['TC_UPSTREAM_PROXY', 'notaurl'],
     ] as const) {
       const bad = await spawnServer(project.outDir, { [name]: value });
       assert.equal(await bad.exit(), '1', name);
@@ -278,6 +283,21 @@ describe('a generated server in operation', () => {
         bad.stderr().trim(),
         new RegExp(`^(cannot start: )?${name} must be .*'${value}'$`),
       );
+    }
+  });
+
+  it('calls the upstream at an absolute http URL given by TC_UPSTREAM_BASE_URL', async () => {
+    const port = (upstream.address() as AddressInfo).port;
+    const other = await spawnServer(project.outDir, {
+      TC_UPSTREAM_BASE_URL: `http://127.0.0.1:${port}/`,
+    });
+    try {
+      await waitUntilServing(`${other.url}/status`);
+      const response = await post(other, JSON.stringify({ query: '{ user(id: 2) { name } }' }));
+      assert.deepEqual(await response.json(), { data: { user: { name: 'Ann' } } });
+    } finally {
+      other.child.kill('SIGTERM');
+      assert.equal(await other.exit(), '0');
     }
   });
 

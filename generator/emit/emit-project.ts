@@ -93,11 +93,11 @@ export function emitReadme(plan: Plan): string {
   ];
   if (plan.resolvers.some((r) => r.fromBaseUrl)) {
     env.push(
-      `| \`TC_UPSTREAM_BASE_URL\` | base URL of \`@http(path:)\` calls | \`${plan.upstream.baseURL ?? ''}\` |`,
+      `| \`TC_UPSTREAM_BASE_URL\` | base URL of \`@http(path:)\` calls, an absolute http(s) URL | \`${plan.upstream.baseURL ?? ''}\` |`,
     );
   }
   env.push(
-    `| \`TC_UPSTREAM_PROXY\` | HTTP proxy for every upstream call | ${plan.upstream.proxyUrl ? `\`${plan.upstream.proxyUrl}\`` : '(none)'} |`,
+    `| \`TC_UPSTREAM_PROXY\` | HTTP proxy for every upstream call, an absolute http(s) URL | ${plan.upstream.proxyUrl ? `\`${plan.upstream.proxyUrl}\`` : '(none)'} |`,
   );
   if (plan.authLinks.some((link) => link.kind === 'Jwks' && !link.jwks)) {
     env.push('| `TC_JWKS_REFRESH_MS` | background refresh of remote key sets | `600000` |');

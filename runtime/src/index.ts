@@ -79,6 +79,7 @@ export {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   LOG_LEVELS,
   ServerEnvError,
+  checkUpstreamUrls,
   processSettings,
   requestLimits,
   type LogLevel,

@@ -4,7 +4,12 @@ import { describe, it } from 'node:test';
 import { buildSchema, parse, validate } from 'graphql';
 
 import { maxQueryDepthRule } from '../src/server/max-query-depth.ts';
-import { processSettings, requestLimits, ServerEnvError } from '../src/server/server-env.ts';
+import {
+  checkUpstreamUrls,
+  processSettings,
+  requestLimits,
+  ServerEnvError,
+} from '../src/server/server-env.ts';
 import { logUrl } from '../src/http/upstream-log.ts';
 
 describe('maxQueryDepthRule', () => {
@@ -62,6 +67,28 @@ describe('server environment', () => {
     );
     assert.throws(() => processSettings({ WORKERS: '0' }, defaults), /^ServerEnvError: WORKERS/);
     assert.throws(() => requestLimits({ BODY_LIMIT: '1e6' }), /BODY_LIMIT must be an integer/);
+  });
+
+  it('accepts unset or absolute http(s) upstream URLs and names the variable of any other', () => {
+    const names = ['TC_UPSTREAM_BASE_URL', 'TC_UPSTREAM_PROXY'];
+    checkUpstreamUrls({}, names);
+    checkUpstreamUrls({ TC_UPSTREAM_BASE_URL: '', TC_UPSTREAM_PROXY: '' }, names);
+    checkUpstreamUrls(
+      { TC_UPSTREAM_BASE_URL: 'https://api.test/v1/', TC_UPSTREAM_PROXY: 'http://127.0.0.1:3128' },
+      names,
+    );
+    for (const value of ['notaurl', '/api', 'ftp://x', 'http://']) {
+      assert.throws(
+        () => checkUpstreamUrls({ TC_UPSTREAM_BASE_URL: value }, names),
+        new ServerEnvError(`TC_UPSTREAM_BASE_URL must be an absolute http(s) URL, got '${value}'`),
+      );
+    }
+    assert.throws(
+      () => checkUpstreamUrls({ TC_UPSTREAM_PROXY: 'socks5://127.0.0.1:1080' }, names),
+      /^ServerEnvError: TC_UPSTREAM_PROXY must be an absolute http\(s\) URL/,
+    );
+    // A variable the server does not read is not checked.
+    checkUpstreamUrls({ TC_UPSTREAM_BASE_URL: 'notaurl' }, ['TC_UPSTREAM_PROXY']);
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * The environment variables a generated server reads to run: where it listens, how much it
- * logs, how many processes serve, how long a stop may take, and the request limits. Every value
- * is checked once at start-up, so a typo stops the server with a one-line reason instead of
- * surfacing as odd behaviour later.
+ * logs, how many processes serve, how long a stop may take, the request limits, and where
+ * upstream calls go. Every value is checked once at start-up, so a typo stops the server with a
+ * one-line reason instead of surfacing as odd behaviour later.
  */
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -79,6 +79,29 @@ export function requestLimits(env: Env): RequestLimits {
     bodyLimit: integer(env, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1, Number.MAX_SAFE_INTEGER),
     maxQueryDepth: integer(env, 'MAX_QUERY_DEPTH', DEFAULT_MAX_QUERY_DEPTH, 1, 1000),
   };
+}
+
+/**
+ * Checks the upstream URL variables a server reads (`TC_UPSTREAM_BASE_URL`, `TC_UPSTREAM_PROXY`):
+ * each one set must be an absolute http(s) URL, the rule the build applies to `@upstream`'s
+ * `baseURL` and `proxy`. Throws `ServerEnvError`.
+ */
+export function checkUpstreamUrls(env: Env, names: readonly string[]): void {
+  for (const name of names) {
+    const text = env[name];
+    if (text === undefined || text === '' || isAbsoluteHttpUrl(text)) continue;
+
+    throw new ServerEnvError(`${name} must be an absolute http(s) URL, got '${text}'`);
+  }
+}
+
+function isAbsoluteHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
