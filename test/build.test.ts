@@ -166,12 +166,14 @@ describe('tc-gen build', () => {
       'fastify',
       'graphql',
       'mercurius',
+      'pino',
     ]);
     assert.deepEqual(await peersOf('fixtures/jwt-docs/config.graphql'), [
       'fastify',
       'graphiql',
       'graphql',
       'mercurius',
+      'pino',
       'react',
       'react-dom',
     ]);

@@ -256,7 +256,7 @@ export function emitServer(plan: Plan): string {
     ...(auth
       ? [
           '  // Auth is decided once per operation, before any resolver runs.',
-          "  app.graphql.addHook('preExecution', protectOperations(protection));",
+          '  protectOperations(app, protection);',
         ]
       : []),
     '',

@@ -31,6 +31,8 @@ const basicOk = `Basic ${Buffer.from('alice:alice-pw').toString('base64')}`;
 const jwt = `Bearer ${await sign(key, { exp: nowS() + 3600 })}`;
 
 let resolverCalls = 0;
+/** Whether each call of `hello` came from graphql-js's interpreter rather than JIT-compiled code. */
+const interpreted: boolean[] = [];
 let app: FastifyInstance;
 let endpoint: string;
 
@@ -41,14 +43,18 @@ before(async () => {
     jit: 1,
     resolvers: {
       Query: {
-        hello: () => (resolverCalls++, 'world'),
+        hello: () => {
+          resolverCalls++;
+          interpreted.push(new Error().stack?.includes('execution/execute.js') === true);
+          return 'world';
+        },
         secret: () => (resolverCalls++, 's3cret'),
         me: () => (resolverCalls++, { name: 'Alice' }),
       },
     },
     context: (req) => ({ auth: authenticator.forRequest(req.headers.authorization) }),
   });
-  app.graphql.addHook('preExecution', protectOperations(table));
+  protectOperations(app, table);
   await app.listen({ host: '127.0.0.1', port: 0 });
   endpoint = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/graphql`;
 });
@@ -114,6 +120,36 @@ describe('protectOperations with fastify + mercurius', () => {
       status: 200,
       text: '{"data":{"hello":"world"}}',
     });
+  });
+
+  it('keeps a query JIT-compiled when its second run is refused', async () => {
+    // mercurius compiles a query on its second run, and gives up when a hook then throws.
+    const query = '{ hello secret jit: hello }';
+    assert.equal((await post({ query }, basicOk)).status, 200);
+    assert.equal((await post({ query })).text, denied('Missing Authorization Header'));
+    interpreted.length = 0;
+    for (let i = 0; i < 3; i++) {
+      assert.equal(
+        (await post({ query }, basicOk)).text,
+        '{"data":{"hello":"world","secret":"s3cret","jit":"world"}}',
+      );
+    }
+    assert.equal((await post({ query })).text, denied('Missing Authorization Header'));
+    assert.deepEqual(interpreted, [false, false, false, false, false, false]);
+  });
+
+  it('remembers what a query text needs per operation name', async () => {
+    const query = 'query Pub { hello } query Priv { secret }';
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(await post({ query, operationName: 'Pub' }), {
+        status: 200,
+        text: '{"data":{"hello":"world"}}',
+      });
+      assert.deepEqual(await post({ query, operationName: 'Priv' }), {
+        status: 200,
+        text: denied('Missing Authorization Header'),
+      });
+    }
   });
 
   it('checks only the operation named in the request', async () => {
