@@ -34,6 +34,15 @@ const SLOW_MS = 1500;
 const listening = (line: Record<string, unknown>) =>
   String(line['msg']).startsWith('Server listening');
 
+/** The pids of a WORKERS=2 server's workers, once both listen. */
+async function listeningWorkers(server: ServerProcess): Promise<number[]> {
+  await waitFor(() => server.logs().filter(listening).length === 2);
+  return server
+    .logs()
+    .filter(listening)
+    .map((line) => Number(line['pid']));
+}
+
 describe('stopping a generated server', () => {
   let upstream: Server;
   let project: CompiledProject;
@@ -135,11 +144,7 @@ describe('stopping a generated server', () => {
   it('stops a WORKERS=2 cluster whose stdout pipe has been closed, exit 0', async () => {
     const server = await spawnServer(project.outDir, { WORKERS: '2' });
     try {
-      await waitFor(() => server.logs().filter(listening).length === 2);
-      const workers = server
-        .logs()
-        .filter(listening)
-        .map((line) => Number(line['pid']));
+      const workers = await listeningWorkers(server);
       server.child.stdout?.destroy();
 
       process.kill(server.pid, 'SIGTERM');
@@ -154,13 +159,7 @@ describe('stopping a generated server', () => {
   it('serves from WORKERS=2 processes and stops them all on SIGTERM', async () => {
     const server = await spawnServer(project.outDir, { WORKERS: '2' });
     try {
-      await waitFor(() => server.logs().filter(listening).length === 2);
-      const workers = new Set(
-        server
-          .logs()
-          .filter(listening)
-          .map((line) => line['pid']),
-      );
+      const workers = new Set(await listeningWorkers(server));
       assert.equal(workers.size, 2);
       assert.ok(!workers.has(server.pid), 'the primary itself listens');
       assert.ok(server.logs().some((line) => line['role'] === 'primary' && line['workers'] === 2));
@@ -177,7 +176,7 @@ describe('stopping a generated server', () => {
 
       process.kill(server.pid, 'SIGTERM');
       assert.equal(await server.exit(), '0');
-      for (const pid of workers) assert.equal(isRunning(Number(pid)), false, `worker ${pid} runs`);
+      for (const pid of workers) assert.equal(isRunning(pid), false, `worker ${pid} runs`);
     } finally {
       server.kill();
     }
@@ -186,11 +185,7 @@ describe('stopping a generated server', () => {
   it('stops a cluster that gets SIGINT in every process at once, as Ctrl-C sends it', async () => {
     const server = await spawnServer(project.outDir, { WORKERS: '2' });
     try {
-      await waitFor(() => server.logs().filter(listening).length === 2);
-      const workers = server
-        .logs()
-        .filter(listening)
-        .map((line) => Number(line['pid']));
+      const workers = await listeningWorkers(server);
       for (const pid of [server.pid, ...workers]) process.kill(pid, 'SIGINT');
       assert.equal(await server.exit(), '0');
       for (const pid of workers) assert.equal(isRunning(pid), false, `worker ${pid} runs`);
