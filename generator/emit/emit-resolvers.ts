@@ -4,6 +4,7 @@ import {
   isAbstractType,
   isListType,
   isObjectType,
+  type GraphQLField,
   type GraphQLObjectType,
   type GraphQLOutputType,
 } from 'graphql';
@@ -12,6 +13,7 @@ import {
   VariableDeclarationKind,
   type FunctionDeclarationStructure,
   type OptionalKind,
+  type ParameterDeclarationStructure,
   type SourceFile,
   type WriterFunction,
 } from 'ts-morph';
@@ -146,7 +148,6 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
     const refs = JSON.stringify(resolver);
     const readsParent = refs.includes('"root":"value"');
     const readsArgs = refs.includes('"root":"args"');
-    const hasArgs = field.args.length > 0;
     const returnType = tsType(field.type, plan.typeNames, true);
     usesBaseUrl ||= resolver.fromBaseUrl;
     usesForwarding ||= plan.upstream.allowedHeaders.length > 0;
@@ -156,19 +157,10 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
       isExported: true,
       isAsync: !answersAsFetched(resolver, plan),
       docs: [`\`${resolver.typeName}.${resolver.fieldName}\`: ${lineText(resolver.description)}`],
-      parameters: [
-        {
-          name: readsParent ? 'parent' : '_parent',
-          type: readsParent ? `T.${plan.typeNames.type(type.name)}` : 'unknown',
-        },
-        {
-          name: readsArgs ? 'args' : '_args',
-          type: hasArgs
-            ? `T.${plan.typeNames.args(type.name, field.name)}`
-            : 'Record<string, never>',
-        },
-        { name: 'ctx', type: 'MercuriusContext' },
-      ],
+      parameters: resolverParameters(plan, type.name, field, {
+        parent: readsParent,
+        args: readsArgs,
+      }),
       returnType: `Promise<${returnType}>`,
       statements: resolverBody(
         resolver,
@@ -199,20 +191,11 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
       isExported: true,
       isAsync: resolver.protection !== undefined,
       docs: [`\`${resolver.typeName}.${resolver.fieldName}\`: computed (@expr), no upstream call.`],
-      parameters: [
-        {
-          name: readsParent ? 'parent' : '_parent',
-          type: readsParent ? `T.${plan.typeNames.type(type.name)}` : 'unknown',
-        },
-        {
-          name: readsArgs ? 'args' : '_args',
-          type:
-            field.args.length > 0
-              ? `T.${plan.typeNames.args(type.name, field.name)}`
-              : 'Record<string, never>',
-        },
-        { name: readsContext ? 'ctx' : '_ctx', type: 'MercuriusContext' },
-      ],
+      parameters: resolverParameters(plan, type.name, field, {
+        parent: readsParent,
+        args: readsArgs,
+        context: readsContext,
+      }),
       returnType: resolver.protection !== undefined ? `Promise<${returnType}>` : returnType,
       statements: (writer) => {
         if (resolver.protection) {
@@ -402,6 +385,32 @@ function answersAsFetched(resolver: HttpResolverPlan, plan: Plan): boolean {
     !plan.discriminators.has(coordinate) &&
     (field === undefined || !plan.enumAliases.has(getNamedType(field.type).name))
   );
+}
+
+/**
+ * The `(parent, args, ctx)` parameters of a resolver, typed; one it does not read is named with
+ * a leading underscore (and an unread parent is `unknown`), as the strict build wants.
+ */
+function resolverParameters(
+  plan: Plan,
+  typeName: string,
+  field: GraphQLField<unknown, unknown>,
+  reads: { parent: boolean; args: boolean; context?: boolean },
+): OptionalKind<ParameterDeclarationStructure>[] {
+  return [
+    {
+      name: reads.parent ? 'parent' : '_parent',
+      type: reads.parent ? `T.${plan.typeNames.type(typeName)}` : 'unknown',
+    },
+    {
+      name: reads.args ? 'args' : '_args',
+      type:
+        field.args.length > 0
+          ? `T.${plan.typeNames.args(typeName, field.name)}`
+          : 'Record<string, never>',
+    },
+    { name: reads.context === false ? '_ctx' : 'ctx', type: 'MercuriusContext' },
+  ];
 }
 
 function resolverMap(plan: Plan, names: ResolverModuleNames): WriterFunction {
@@ -731,17 +740,10 @@ function emitCallResolver(
     isExported: true,
     isAsync: true,
     docs: [`\`${resolver.typeName}.${resolver.fieldName}\`: calls ${targets} (@call).`],
-    parameters: [
-      {
-        name: readsParent ? 'parent' : '_parent',
-        type: readsParent ? `T.${plan.typeNames.type(type.name)}` : 'unknown',
-      },
-      {
-        name: readsArgs ? 'args' : '_args',
-        type: hasArgs ? `T.${plan.typeNames.args(type.name, field.name)}` : 'Record<string, never>',
-      },
-      { name: 'ctx', type: 'MercuriusContext' },
-    ],
+    parameters: resolverParameters(plan, type.name, field, {
+      parent: readsParent,
+      args: readsArgs,
+    }),
     returnType: `Promise<${returnType}>`,
     statements: (writer) => {
       if (resolver.protection) {
@@ -838,14 +840,7 @@ function emitMergedResolver(
     docs: [
       `\`${resolver.typeName}.${resolver.fieldName}\`: the results of its ${resolver.parts.length} resolvers merged, later ones winning.`,
     ],
-    parameters: [
-      { name: 'parent', type: `T.${plan.typeNames.type(type.name)}` },
-      {
-        name: hasArgs ? 'args' : '_args',
-        type: hasArgs ? `T.${plan.typeNames.args(type.name, field.name)}` : 'Record<string, never>',
-      },
-      { name: 'ctx', type: 'MercuriusContext' },
-    ],
+    parameters: resolverParameters(plan, type.name, field, { parent: true, args: hasArgs }),
     returnType: `Promise<${returnType}>`,
     statements: (writer) => {
       if (resolver.sequential) {
