@@ -186,5 +186,24 @@ export function upperFirst(text: string): string {
 
 /** A string as a TypeScript property key: bare when it is an identifier, quoted otherwise. */
 export function propertyKey(name: string): string {
+  // In an object literal `__proto__: x` (quoted or not) sets the prototype; a computed key makes
+  // the member a config means.
+  if (name === '__proto__') return '["__proto__"]';
   return /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
+}
+
+/**
+ * A JSON value as a JavaScript expression: its JSON text, which is valid JavaScript, except when
+ * an object in it has a `__proto__` member, which the text would turn into a prototype: then
+ * the text is parsed at run time, as JSON.parse keeps such a member.
+ */
+export function jsonExpression(value: unknown): string {
+  const text = JSON.stringify(value);
+  return hasProtoMember(value) ? `JSON.parse(${JSON.stringify(text)})` : text;
+}
+
+function hasProtoMember(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasProtoMember);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.hasOwn(value, '__proto__') || Object.values(value).some(hasProtoMember);
 }

@@ -24,7 +24,13 @@ import {
  */
 type FunctionSink = { addFunction(structure: OptionalKind<FunctionDeclarationStructure>): void };
 
-import { NameRegistry, RESOLVERS_MODULE_NAMES, propertyKey, upperFirst } from '../naming.ts';
+import {
+  NameRegistry,
+  RESOLVERS_MODULE_NAMES,
+  jsonExpression,
+  propertyKey,
+  upperFirst,
+} from '../naming.ts';
 import type { JsonValue } from '../load/decode-directive.ts';
 import type {
   CallResolverPlan,
@@ -654,7 +660,7 @@ function selectExpression(value: JsonValue, expressions: ExpressionWriter): stri
 function valueExpression(template: ValueTemplate, expressions: ExpressionWriter): string {
   switch (template.kind) {
     case 'literal':
-      return JSON.stringify(template.value);
+      return jsonExpression(template.value);
     case 'list':
       return `[${template.items.map((item) => valueExpression(item, expressions)).join(', ')}]`;
     case 'object':

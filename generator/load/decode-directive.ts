@@ -35,11 +35,9 @@ export function valueToJson(node: ConstValueNode): JsonValue {
       return node.value;
     case Kind.LIST:
       return node.values.map(valueToJson);
-    case Kind.OBJECT: {
-      const out: Record<string, JsonValue> = {};
-      for (const field of node.fields) out[field.name.value] = valueToJson(field.value);
-      return out;
-    }
+    case Kind.OBJECT:
+      // Defined, not assigned: a `__proto__` key stays a member, as in Tailcall's JSON.
+      return Object.fromEntries(node.fields.map((f) => [f.name.value, valueToJson(f.value)]));
   }
 }
 
