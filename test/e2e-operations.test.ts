@@ -254,7 +254,7 @@ describe('a generated server in operation', () => {
       assert.equal(result.errors.length, 1, body);
       assert.ok(result.errors[0]?.message.length, body);
     }
-    for (const body of ['{"query": ""}', '{}']) {
+    for (const body of ['{"query": ""}', '{}', '', '  \n']) {
       const response = await post(server, body);
       assert.deepEqual(await response.json(), {
         data: null,

@@ -16,8 +16,9 @@ export function acceptAnyJsonBody(app: FastifyInstance, options: RequestShapeOpt
   app.removeContentTypeParser(['text/plain', 'application/json']);
   const parse = (body: string | Buffer, done: (error: Error | null, value?: unknown) => void) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
+    // An empty body asks for nothing, as `{}` does: both get the missing-query error.
     if (text.trim() === '') {
-      done(null, undefined);
+      done(null, {});
       return;
     }
     let parsed: unknown;
