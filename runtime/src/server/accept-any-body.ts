@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 
-import { requestShapeProblem, type RequestShapeOptions } from './request-shape.js';
+import {
+  emptyBodyProblem,
+  requestShapeProblem,
+  type RequestShapeOptions,
+} from './request-shape.js';
 
 /**
  * Reads a GraphQL request body as JSON whatever content type it claims, as
@@ -16,9 +20,8 @@ export function acceptAnyJsonBody(app: FastifyInstance, options: RequestShapeOpt
   app.removeContentTypeParser(['text/plain', 'application/json']);
   const parse = (body: string | Buffer, done: (error: Error | null, value?: unknown) => void) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
-    // An empty body asks for nothing, as `{}` does: both get the missing-query error.
     if (text.trim() === '') {
-      done(null, {});
+      done(unexpectedRequest(emptyBodyProblem(text)), undefined);
       return;
     }
     let parsed: unknown;

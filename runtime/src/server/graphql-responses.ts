@@ -9,6 +9,7 @@ import {
 import mercurius, { type MercuriusContext } from 'mercurius';
 
 import { noteErrors } from './request-log.js';
+import { emptyBodyProblem } from './request-shape.js';
 
 /**
  * mercurius's error formatter with Tailcall's status rule: every GraphQL
@@ -32,7 +33,13 @@ export function alwaysOkErrorFormatter(
   } as unknown as MercuriusContext);
   noteErrors(context.reply?.request, response.errors?.length ?? 0);
   if (execution.errors.length === 1 && isMissingQuery(execution.errors[0])) {
-    return { statusCode: 200, response: { data: null, errors: [{ message: MISSING_QUERY }] } };
+    // A POST without a body never reaches the body parser (which answers whitespace alike).
+    const request = context.reply?.request;
+    const message =
+      request?.method === 'POST' && request.body === undefined
+        ? `Unexpected GraphQL Request: ${emptyBodyProblem('')}`
+        : MISSING_QUERY;
+    return { statusCode: 200, response: { data: null, errors: [{ message }] } };
   }
   return { statusCode: 200, response };
 }

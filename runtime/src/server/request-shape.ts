@@ -42,8 +42,13 @@ const MEMBERS: readonly [string, Expected][] = [
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
 
+/** serde_json reads at most this many nested maps and lists, the body's own included. */
+const MAX_DEPTH = 128;
+
 class ShapeReader {
   #index = 0;
+  /** Maps and lists open at the index. */
+  #depth = 0;
 
   constructor(private readonly text: string) {}
 
@@ -57,6 +62,7 @@ class ShapeReader {
   batch(): string | undefined {
     this.#skipWhitespace();
     if (this.text[this.#index] !== '[') return this.#invalid('a sequence');
+    this.#depth++;
     this.#index++;
     for (let first = true; ; first = false) {
       this.#skipWhitespace();
@@ -80,11 +86,12 @@ class ShapeReader {
 
   #requestObject(): string | undefined {
     const seen = new Set<string>();
-    this.#index++;
+    const tooDeep = this.#open();
+    if (tooDeep) return tooDeep;
     for (let first = true; ; first = false) {
       this.#skipWhitespace();
       if (this.text[this.#index] === '}') {
-        this.#index++;
+        this.#close();
         return undefined;
       }
       if (!first) {
@@ -104,11 +111,12 @@ class ShapeReader {
   }
 
   #requestList(): string | undefined {
-    this.#index++;
+    const tooDeep = this.#open();
+    if (tooDeep) return tooDeep;
     for (let position = 0; ; position++) {
       this.#skipWhitespace();
       if (this.text[this.#index] === ']') {
-        this.#index++;
+        this.#close();
         return undefined;
       }
       if (position > 0) {
@@ -157,11 +165,12 @@ class ShapeReader {
     }
     if (char === '{' || char === '[') {
       const close = char === '{' ? '}' : ']';
-      this.#index++;
+      const tooDeep = this.#open();
+      if (tooDeep) return tooDeep;
       for (let first = true; ; first = false) {
         this.#skipWhitespace();
         if (this.text[this.#index] === close || this.#index >= this.text.length) {
-          this.#index++;
+          this.#close();
           return undefined;
         }
         if (!first) {
@@ -196,18 +205,44 @@ class ShapeReader {
     return JSON.parse(this.text.slice(start, this.#index)) as string;
   }
 
+  /** Steps into the map or list at the index; serde's complaint when that is one too many. */
+  #open(): string | undefined {
+    if (++this.#depth >= MAX_DEPTH) return `recursion limit exceeded ${this.#at(this.#index + 1)}`;
+    this.#index++;
+    return undefined;
+  }
+
+  /** Steps past the end of the map or list being read. */
+  #close(): void {
+    this.#depth--;
+    this.#index++;
+  }
+
   #skipWhitespace(): void {
     while (WHITESPACE.has(this.text[this.#index] ?? '')) this.#index++;
   }
 
   /** serde_json's position: 1-based line, and the UTF-8 bytes before `index` on that line. */
   #at(index: number): string {
-    const before = this.text.slice(0, index);
-    const lineStart = before.lastIndexOf('\n') + 1;
-    const line = before.split('\n').length;
-    const column = Buffer.byteLength(before.slice(lineStart), 'utf8');
-    return `at line ${line} column ${column}`;
+    return positionAt(this.text, index);
   }
+}
+
+/**
+ * serde's words for a body with nothing but whitespace in it, after `Unexpected GraphQL
+ * Request: ` (Tailcall 1.6.14: `EOF while parsing a value at line 1 column 0` for an empty one).
+ */
+export function emptyBodyProblem(text: string): string {
+  return `EOF while parsing a value ${positionAt(text, text.length)}`;
+}
+
+/** Where serde places an index of the text: its line, and the bytes before it on that line. */
+function positionAt(text: string, index: number): string {
+  const before = text.slice(0, index);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const line = before.split('\n').length;
+  const column = Buffer.byteLength(before.slice(lineStart), 'utf8');
+  return `at line ${line} column ${column}`;
 }
 
 /** A scalar JSON value as serde's `Unexpected` names it. */
