@@ -1,11 +1,12 @@
 import path from 'node:path';
 
-import { Kind, isObjectType, type DocumentNode } from 'graphql';
+import { isObjectType, type DocumentNode } from 'graphql';
 
 import { DiagnosticBag, DiagnosticCode, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { DIRECTIVES, GRAPHQL_DIRECTIVES } from './load/directive-specs.ts';
 import { loadConfig } from './load/load-config.ts';
 import type { SourceFile } from './load/source-file.ts';
+import { objectTypeFields } from './load/type-usage.ts';
 import { directivesOf, type DirectiveIndex } from './model.ts';
 import { ResolverNames, TypeNames } from './naming.ts';
 import type { DecodedDirective } from './load/decode-directive.ts';
@@ -316,23 +317,15 @@ const RESOLVER_DIRECTIVES = new Set(['http', 'expr', 'const', 'call', 'graphQL',
  */
 function fieldsWithResolverDirectives(document: DocumentNode): Set<string> {
   const out = new Set<string>();
-  for (const definition of document.definitions) {
+  for (const [typeName, field] of objectTypeFields(document)) {
+    const names = field.directives?.map((d) => d.name.value) ?? [];
     if (
-      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
-      definition.kind !== Kind.OBJECT_TYPE_EXTENSION
-    )
-      continue;
-    for (const field of definition.fields ?? []) {
-      const names = field.directives?.map((d) => d.name.value) ?? [];
-      if (
-        names.some(
-          (name) =>
-            RESOLVER_DIRECTIVES.has(name) ||
-            !(DIRECTIVES.has(name) || GRAPHQL_DIRECTIVES.has(name)),
-        )
-      ) {
-        out.add(`${definition.name.value}.${field.name.value}`);
-      }
+      names.some(
+        (name) =>
+          RESOLVER_DIRECTIVES.has(name) || !(DIRECTIVES.has(name) || GRAPHQL_DIRECTIVES.has(name)),
+      )
+    ) {
+      out.add(`${typeName}.${field.name.value}`);
     }
   }
   return out;

@@ -6,6 +6,7 @@
 import {
   Kind,
   type DocumentNode,
+  type FieldDefinitionNode,
   type InputObjectTypeDefinitionNode,
   type InterfaceTypeDefinitionNode,
   type ObjectTypeDefinitionNode,
@@ -28,6 +29,20 @@ export interface RootTypeNames {
   query?: string;
   mutation?: string;
   subscription?: string;
+}
+
+/** Each field of the document's object types and object type extensions, with its type's name. */
+export function* objectTypeFields(
+  document: DocumentNode,
+): Generator<[typeName: string, field: FieldDefinitionNode]> {
+  for (const definition of document.definitions) {
+    if (
+      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      definition.kind !== Kind.OBJECT_TYPE_EXTENSION
+    )
+      continue;
+    for (const field of definition.fields ?? []) yield [definition.name.value, field];
+  }
 }
 
 export function namedTypeOf(type: TypeNode): string {

@@ -19,6 +19,7 @@ import {
 import { DiagnosticCode, type DiagnosticBag } from '../diagnostics.ts';
 import { GRAPHQL_DIRECTIVES } from '../load/directive-specs.ts';
 import type { SourceFile } from '../load/source-file.ts';
+import { objectTypeFields } from '../load/type-usage.ts';
 import { normalizeTypes } from './normalize-types.ts';
 import { noteDeclaredScalars } from './declared-scalars.ts';
 import { checkProtectedInputs } from './protected.ts';
@@ -310,18 +311,11 @@ export function reachableSchema(schema: GraphQLSchema): GraphQLSchema {
 /** `Type.name` for every `@modify(name: "name")` on a field of `Type`. */
 function modifiedNames(document: DocumentNode): Set<string> {
   const out = new Set<string>();
-  for (const definition of document.definitions) {
-    if (
-      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
-      definition.kind !== Kind.OBJECT_TYPE_EXTENSION
-    )
-      continue;
-    for (const field of definition.fields ?? []) {
-      for (const directive of field.directives ?? []) {
-        if (directive.name.value !== 'modify') continue;
-        const name = directive.arguments?.find((a) => a.name.value === 'name')?.value;
-        if (name?.kind === Kind.STRING) out.add(`${definition.name.value}.${name.value}`);
-      }
+  for (const [typeName, field] of objectTypeFields(document)) {
+    for (const directive of field.directives ?? []) {
+      if (directive.name.value !== 'modify') continue;
+      const name = directive.arguments?.find((a) => a.name.value === 'name')?.value;
+      if (name?.kind === Kind.STRING) out.add(`${typeName}.${name.value}`);
     }
   }
   return out;
