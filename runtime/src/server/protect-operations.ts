@@ -28,20 +28,20 @@ const MAX_REMEMBERED = 1024;
  * Refusing it before mercurius counts the run keeps the compilation for the next caller.
  */
 export function protectOperations(app: FastifyInstance, table: ProtectionTable): void {
-  /** Requirements by operation name and query text, oldest first. */
-  const known = new Map<string, Requirements>();
-  /** The key of a request's query text, until its operation is planned. */
-  const unplanned = new WeakMap<object, string>();
+  /** Requirements by query text (oldest first), then by operation name. */
+  const known = new Map<string, Map<string | undefined, Requirements>>();
+  /** A request's query text and operation name, until its operation is planned. */
+  const unplanned = new WeakMap<object, { source: string; name: string | undefined }>();
   /** Requests already checked in `preParsing`. */
   const checked = new WeakSet<object>();
 
   app.graphql.addHook('preParsing', async (_schema, source, context: MercuriusContext) => {
     const protectedContext = context as unknown as ProtectedContext;
     if (source.length > MAX_REMEMBERED_SOURCE) return;
-    const key = `${requestedOperationName(protectedContext.reply.request.body) ?? ''}\n${source}`;
-    const requirements = known.get(key);
+    const name = requestedOperationName(protectedContext.reply.request.body);
+    const requirements = known.get(source)?.get(name);
     if (requirements === undefined) {
-      unplanned.set(context, key);
+      unplanned.set(context, { source, name });
       return;
     }
     checked.add(context);
@@ -51,12 +51,19 @@ export function protectOperations(app: FastifyInstance, table: ProtectionTable):
   app.graphql.addHook('preExecution', async (schema, document, context: MercuriusContext) => {
     if (checked.has(context)) return;
     const protectedContext = context as unknown as ProtectedContext;
-    const operationName = requestedOperationName(protectedContext.reply.request.body);
-    const requirements = operationRequirements(schema, document, operationName, table);
-    const key = unplanned.get(context);
-    if (key !== undefined) {
-      if (known.size >= MAX_REMEMBERED) known.delete(known.keys().next().value as string);
-      known.set(key, requirements);
+    const pending = unplanned.get(context);
+    const name = pending
+      ? pending.name
+      : requestedOperationName(protectedContext.reply.request.body);
+    const requirements = operationRequirements(schema, document, name, table);
+    if (pending !== undefined) {
+      let byName = known.get(pending.source);
+      if (byName === undefined) {
+        if (known.size >= MAX_REMEMBERED) known.delete(known.keys().next().value as string);
+        byName = new Map();
+        known.set(pending.source, byName);
+      }
+      byName.set(pending.name, requirements);
     }
     if (requirements.length > 0) await protectedContext.auth.require(requirements);
   });
