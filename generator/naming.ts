@@ -34,6 +34,7 @@ export const RESOLVERS_MODULE_NAMES: readonly string[] = [
   // @tc-gen/runtime
   'AbstractType',
   'EnumAliases',
+  'SharingTable',
   'buildQuery',
   'concreteTypeName',
   'discriminate',
@@ -50,6 +51,7 @@ export const RESOLVERS_MODULE_NAMES: readonly string[] = [
   // the module's own exports
   'enumAliases',
   'resolvers',
+  'sharing',
   // globals the function bodies use
   'JSON',
   'Object',

@@ -42,6 +42,7 @@ import type {
 } from '../plan/plan.ts';
 import type { AddedField } from '../validate/shape.ts';
 import { parseTemplate } from '../template/mustache.ts';
+import { sharingTable } from './sharing.ts';
 import { ExpressionWriter } from './expressions.ts';
 import { lineText } from './comments.ts';
 import { renderImports } from './imports.ts';
@@ -268,7 +269,21 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
     ],
   });
 
-  const runtimeImports = [...expressions.used, 'type EnumAliases'];
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: [
+      [
+        'What each resolver\'s value depends on: `pure` (the query alone), `request` (and its',
+        'headers), `dedupe` (upstream calls shared by identical in-flight calls) or `io`. A query',
+        'whose root fields are all but `io` is answered once for identical requests in flight; one',
+        'whose fields are all `pure` is answered once for good (`shareAnswers`).',
+      ].join('\n'),
+    ],
+    declarations: [{ name: 'sharing', type: 'SharingTable', initializer: sharingInitializer(plan) }],
+  });
+
+  const runtimeImports = [...expressions.used, 'type EnumAliases', 'type SharingTable'];
   if (discriminators.size > 0) runtimeImports.push('discriminate', 'type AbstractType');
   if (Object.values(plan.clientSchema.getTypeMap()).some((t) => isAbstractType(t)))
     runtimeImports.push('concreteTypeName');
@@ -294,6 +309,14 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
   );
 
   return file;
+}
+
+function sharingInitializer(plan: Plan): string {
+  const types = [...sharingTable(plan)].map(
+    ([typeName, fields]) =>
+      `${propertyKey(typeName)}: { ${[...fields].map(([field, sharing]) => `${propertyKey(field)}: '${sharing}'`).join(', ')} }`,
+  );
+  return types.length === 0 ? '{}' : `{ ${types.join(', ')} }`;
 }
 
 function resolverBody(

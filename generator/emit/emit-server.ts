@@ -156,6 +156,7 @@ export function emitServer(plan: Plan): string {
     'RequestLog',
     'requestId',
     'requestLimits',
+    'shareAnswers',
     'statusRoute',
     ...(policy ? ['upstreamResponseHeaders'] : []),
   ].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
@@ -190,7 +191,7 @@ export function emitServer(plan: Plan): string {
     '',
     ...(auth ? ["import { createAuthenticator, protection } from './auth.js';"] : []),
     "import './context.js';",
-    "import { enumAliases, resolvers } from './resolvers.js';",
+    "import { enumAliases, resolvers, sharing } from './resolvers.js';",
     "import { typeDefs } from './schema.js';",
     `import { ${batches ? 'batchOptions, ' : ''}upstreamOptions } from './upstream.js';`,
     '',
@@ -259,6 +260,8 @@ export function emitServer(plan: Plan): string {
           '  protectOperations(app, protection);',
         ]
       : []),
+    '  // Identical queries share an answer when what they select allows it (see `sharing`).',
+    `  shareAnswers(app, { path: ${JSON.stringify(server.routes.graphQL)}, sharing${auth ? ', protection, authenticator' : ''} });`,
     '',
     '  return app;',
     '}',

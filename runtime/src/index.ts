@@ -74,6 +74,14 @@ export { stopOnSignals, superviseWorkers, type WorkerSettings } from './server/l
 export { maxQueryDepthRule } from './server/max-query-depth.js';
 export { noteOperation, RequestLog, requestId } from './server/request-log.js';
 export {
+  answerSharing,
+  shareAnswers,
+  type AnswerSharing,
+  type FieldSharing,
+  type ShareAnswersOptions,
+  type SharingTable,
+} from './server/shared-answers.js';
+export {
   DEFAULT_BODY_LIMIT,
   DEFAULT_MAX_QUERY_DEPTH,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,

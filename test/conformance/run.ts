@@ -2,7 +2,8 @@
  * Runs conformance case files through the real path: tc-gen builds the
  * config, the generated server starts with node, a loopback mock serves the
  * upstream calls (as the server's HTTP proxy), the requests are sent over
- * HTTP and status, headers, bodies and upstream hit counts are compared.
+ * HTTP and status, headers, bodies and upstream hit counts are compared; then
+ * every request is sent once more and must get the same answer.
  *
  *     npm run conformance -- DIR [--only NAME,...] [--jobs N] [--verbose]
  *
@@ -162,6 +163,19 @@ async function executionCase(testCase: ConformanceCase, dir: string): Promise<Ca
     }
     if (details.length > 0 && mock.unmatched.length > 0) {
       details.push(...mock.unmatched.map((u) => `unmatched upstream request: ${u}`));
+    }
+
+    // Every request again, one at a time: now that the server has seen each body, some are
+    // answered from remembered answers or parsed bodies (`shareAnswers`), which must not
+    // change a byte of what the client gets.
+    if (details.length === 0) {
+      for (const [index, request] of (testCase.requests ?? []).entries()) {
+        const expected = testCase.expected?.[index];
+        if (!expected) continue;
+        const response = await send(server.url, request);
+        for (const problem of compareResponse(index, response, expected, deviation?.bodies?.[index]))
+          details.push(`replayed ${problem}`);
+      }
     }
   } finally {
     await server.stop();

@@ -8,9 +8,9 @@ const FASTIFY_JSON = 'application/json; charset=utf-8';
  * RFC 8259), so clients and tests written against Tailcall see the same header.
  */
 export function plainJsonContentType(app: FastifyInstance): void {
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (reply.getHeader('content-type') === FASTIFY_JSON)
       reply.header('content-type', 'application/json');
-    return payload;
+    done(null, payload);
   });
 }

@@ -125,6 +125,20 @@ function operationIn(query: unknown): string | null {
   }
 }
 
+/** What was noted of a request, to be noted of another one given the same answer. */
+export type NotesSnapshot = Readonly<RequestNotes> | undefined;
+
+export function notesSnapshot(request: FastifyRequest): NotesSnapshot {
+  const noted = notes.get(request);
+  return noted && { operations: [...noted.operations], errors: noted.errors };
+}
+
+/** Notes of a request answered with another one's answer (see `shareAnswers`). */
+export function copyNotes(request: FastifyRequest, snapshot: NotesSnapshot): void {
+  if (snapshot !== undefined)
+    notes.set(request, { operations: [...snapshot.operations], errors: snapshot.errors });
+}
+
 /** Counts the GraphQL errors of a response, for the request's log line. */
 export function noteErrors(request: FastifyRequest | undefined, count: number): void {
   if (request !== undefined) notesOf(request).errors += count;
