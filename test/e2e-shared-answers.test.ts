@@ -89,11 +89,13 @@ class HeldUpstream {
     if ((this.calls.get(path) ?? 0) >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`${path} was called ${this.calls.get(path) ?? 0} times, not ${count}`)),
+        () =>
+          reject(new Error(`${path} was called ${this.calls.get(path) ?? 0} times, not ${count}`)),
         5_000,
       );
       const check = () => {
-        if ((this.calls.get(path) ?? 0) < count) return this.#arrivals.push({ path, resolve: check });
+        if ((this.calls.get(path) ?? 0) < count)
+          return this.#arrivals.push({ path, resolve: check });
         clearTimeout(timer);
         resolve();
       };
@@ -311,7 +313,10 @@ describe('identical queries sharing an answer', () => {
     await first;
     upstream.releaseAll();
     const answer = await second;
-    assert.match(answer.text, /^\{"data":\{"posts":\[\{"id":1,"user":\{"name":"user call 1"\}\}\]\}\}$/);
+    assert.match(
+      answer.text,
+      /^\{"data":\{"posts":\[\{"id":1,"user":\{"name":"user call 1"\}\}\]\}\}$/,
+    );
     // The server keeps serving.
     assert.equal((await post(q('{ greet }'))).text, '{"data":{"greet":"hello"}}');
   });

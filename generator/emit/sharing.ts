@@ -24,7 +24,13 @@ const worst = (a: FieldSharing, b: FieldSharing): FieldSharing =>
 export function sharingTable(plan: Plan): Map<string, Map<string, FieldSharing>> {
   const byFunction = new Map<string, FieldSharing>();
   const byField = new Map<string, FieldSharing>();
-  const note = (typeName: string, fieldName: string, fn: string, sharing: FieldSharing, part?: boolean) => {
+  const note = (
+    typeName: string,
+    fieldName: string,
+    fn: string,
+    sharing: FieldSharing,
+    part?: boolean,
+  ) => {
     byFunction.set(fn, sharing);
     if (!part) byField.set(`${typeName}.${fieldName}`, sharing);
   };
@@ -32,7 +38,13 @@ export function sharingTable(plan: Plan): Map<string, Map<string, FieldSharing>>
   for (const r of plan.resolvers)
     note(r.typeName, r.fieldName, r.functionName, r.dedupe ? 'dedupe' : 'io', r.part);
   for (const r of plan.exprResolvers)
-    note(r.typeName, r.fieldName, r.functionName, readsHeaders(r.body) ? 'request' : 'pure', r.part);
+    note(
+      r.typeName,
+      r.fieldName,
+      r.functionName,
+      readsHeaders(r.body) ? 'request' : 'pure',
+      r.part,
+    );
 
   // A call's targets are root fields, possibly calls themselves (cycles are refused earlier).
   const calls = new Map(plan.callResolvers.map((c) => [`${c.typeName}.${c.fieldName}`, c]));
@@ -49,9 +61,18 @@ export function sharingTable(plan: Plan): Map<string, Map<string, FieldSharing>>
     return sharing;
   };
   for (const c of plan.callResolvers)
-    note(c.typeName, c.fieldName, c.functionName, callSharing(`${c.typeName}.${c.fieldName}`, new Set()), c.part);
+    note(
+      c.typeName,
+      c.fieldName,
+      c.functionName,
+      callSharing(`${c.typeName}.${c.fieldName}`, new Set()),
+      c.part,
+    );
   for (const m of plan.mergedResolvers) {
-    const sharing = m.parts.reduce<FieldSharing>((s, fn) => worst(s, byFunction.get(fn) ?? 'io'), 'pure');
+    const sharing = m.parts.reduce<FieldSharing>(
+      (s, fn) => worst(s, byFunction.get(fn) ?? 'io'),
+      'pure',
+    );
     note(m.typeName, m.fieldName, m.functionName, sharing);
   }
 
@@ -75,7 +96,9 @@ function readsHeaders(template: ValueTemplate): boolean {
     case 'literal':
       return false;
     case 'text':
-      return template.parts.some((part: TextPart) => part.kind === 'ref' && part.ref.root === 'headers');
+      return template.parts.some(
+        (part: TextPart) => part.kind === 'ref' && part.ref.root === 'headers',
+      );
     case 'object':
       return template.members.some(([, member]) => readsHeaders(member));
     case 'list':

@@ -53,7 +53,13 @@ const MAX_KEPT_ANSWER = 64 * 1024;
 const MAX_KEPT_BYTES = 8 * 1024 * 1024;
 
 /** Response headers that belong to one connection or one message, never copied. */
-const PER_MESSAGE = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
+const PER_MESSAGE = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'date',
+]);
 
 /** What is sent again: the leading request's status, headers, body and log notes. */
 interface Answer {
@@ -196,9 +202,7 @@ export function shareAnswers(app: FastifyInstance, options: ShareAnswersOptions)
     const leader = leaders.get(request);
     if (leader !== undefined) {
       const answer =
-        resolved.has(request) && typeof payload === 'string'
-          ? answerOf(reply, payload)
-          : undefined;
+        resolved.has(request) && typeof payload === 'string' ? answerOf(reply, payload) : undefined;
       release(request, leader, answer);
       if (answer !== undefined && leader.key === undefined) known.keep(leader.body, answer);
     }
