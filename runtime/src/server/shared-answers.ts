@@ -65,9 +65,13 @@ const PER_MESSAGE = new Set([
 interface Answer {
   readonly statusCode: number;
   readonly headers: Readonly<Record<string, string | number | string[]>>;
-  readonly payload: string;
+  /** Encoded once when long, rather than by every request it is sent to. */
+  readonly payload: string | Buffer;
   readonly notes: NotesSnapshot;
 }
+
+/** Answers longer than this are kept as bytes. */
+const ENCODE_ABOVE = 2048;
 
 interface KnownBody {
   readonly sharing: AnswerSharing;
@@ -80,8 +84,17 @@ interface KnownBody {
 /** A request that runs its operation for others: they wait on `key` until it answers. */
 interface Leader {
   readonly body: KnownBody;
-  readonly key?: string;
-  readonly settle?: (answer: Answer | undefined) => void;
+  /** Absent for a constant body's first run, whose answer is kept rather than passed on. */
+  readonly flight?: Flight;
+}
+
+/** A running request and the identical ones waiting for its answer. */
+interface Flight {
+  readonly key: string;
+  readonly answer: Promise<Answer | undefined>;
+  settle(answer: Answer | undefined): void;
+  /** Requests waiting: with none, the answer is not even copied. */
+  followers: number;
 }
 
 export interface ShareAnswersOptions {
@@ -108,13 +121,14 @@ export interface ShareAnswersOptions {
  *   has one answer for a given body: it is run once and the answer is kept.
  *
  * Only POST bodies read by `acceptAnyJsonBody` take part, each known by its exact text once
- * the GraphQL layer has run it. Protected fields are checked for every request before it is
- * answered; a request that fails the check, or whose leader ended without an answer, runs as
- * usual, so refusals and errors are the GraphQL layer's own.
+ * the GraphQL layer has run it. A request answered from a kept answer has its credential
+ * checked first (a refusal goes to the GraphQL layer, which answers it in its words); one that
+ * follows a running request carries the same `Authorization` header, checked by that run. A
+ * follower whose leader ended without an answer (refused, say) runs as usual.
  */
 export function shareAnswers(app: FastifyInstance, options: ShareAnswersOptions): void {
   const known = new KnownBodies();
-  const inFlight = new Map<string, Promise<Answer | undefined>>();
+  const inFlight = new Map<string, Flight>();
   const leaders = new WeakMap<FastifyRequest, Leader>();
   /** Requests whose operation ran to the end (rather than being refused before it ran). */
   const resolved = new WeakSet<FastifyRequest>();
@@ -155,8 +169,19 @@ export function shareAnswers(app: FastifyInstance, options: ShareAnswersOptions)
       done();
       return;
     }
+    if (body.sharing === 'in-flight') {
+      follow(request, reply, body, text as string, done);
+      return;
+    }
+    // A constant body: its kept answer, once there is one and the credential fits.
+    const kept = body.answer;
+    if (kept === undefined) {
+      leaders.set(request, { body });
+      done();
+      return;
+    }
     if (body.requirements.length === 0) {
-      answer(request, reply, body, text as string, done);
+      send(reply, kept);
       return;
     }
     const auth = options.authenticator?.forRequest(request.headers.authorization);
@@ -166,45 +191,45 @@ export function shareAnswers(app: FastifyInstance, options: ShareAnswersOptions)
     }
     // A refusal is answered by the GraphQL layer, in its words.
     auth.require(body.requirements).then(
-      () => answer(request, reply, body, text as string, done),
+      () => send(reply, kept),
       () => done(),
     );
   });
 
-  function answer(
+  /**
+   * Joins the identical request running, if any, else leads. A follower's credential is not
+   * checked again: its headers, `Authorization` included, are its leader's, which the GraphQL
+   * layer checked moments ago (as in Tailcall, where the shared run includes the check).
+   */
+  function follow(
     request: FastifyRequest,
     reply: FastifyReply,
     body: KnownBody,
     text: string,
     done: () => void,
   ): void {
-    if (body.answer !== undefined) {
-      send(reply, body.answer);
-      return;
-    }
-    if (body.sharing === 'constant') {
-      leaders.set(request, { body });
-      done();
-      return;
-    }
-    const running = inFlight.get(inFlightKey(request, text));
-    if (running === undefined) {
+    const flight = inFlight.get(inFlightKey(request, text));
+    if (flight === undefined) {
       lead(request, body, text);
       done();
       return;
     }
+    flight.followers++;
     // Without an answer (its leader was refused, or ended in a fastify error), run it here.
-    void running.then((shared) => (shared === undefined ? done() : send(reply, shared)));
+    void flight.answer.then((shared) => (shared === undefined ? done() : send(reply, shared)));
   }
 
   // Added after every other onSend hook: the headers are final.
   app.addHook('onSend', (request, reply, payload, done) => {
     const leader = leaders.get(request);
     if (leader !== undefined) {
+      const wanted = leader.flight === undefined || leader.flight.followers > 0;
       const answer =
-        resolved.has(request) && typeof payload === 'string' ? answerOf(reply, payload) : undefined;
+        wanted && resolved.has(request) && typeof payload === 'string'
+          ? answerOf(reply, payload)
+          : undefined;
       release(request, leader, answer);
-      if (answer !== undefined && leader.key === undefined) known.keep(leader.body, answer);
+      if (answer !== undefined && leader.flight === undefined) known.keep(leader.body, answer);
     }
     done(null, payload);
   });
@@ -219,15 +244,17 @@ export function shareAnswers(app: FastifyInstance, options: ShareAnswersOptions)
     const key = inFlightKey(request, text);
     if (inFlight.has(key)) return;
     let settle!: (answer: Answer | undefined) => void;
-    inFlight.set(key, new Promise((resolve) => (settle = resolve)));
-    leaders.set(request, { body, key, settle });
+    const answer = new Promise<Answer | undefined>((resolve) => (settle = resolve));
+    const flight: Flight = { key, answer, settle, followers: 0 };
+    inFlight.set(key, flight);
+    leaders.set(request, { body, flight });
   }
 
   function release(request: FastifyRequest, leader: Leader, answer: Answer | undefined): void {
     leaders.delete(request);
-    if (leader.key === undefined) return;
-    inFlight.delete(leader.key);
-    leader.settle?.(answer);
+    if (leader.flight === undefined) return;
+    inFlight.delete(leader.flight.key);
+    leader.flight.settle(answer);
   }
 }
 
@@ -284,7 +311,12 @@ function answerOf(reply: FastifyReply, payload: string): Answer {
   for (const [name, value] of Object.entries(reply.getHeaders())) {
     if (value !== undefined && !PER_MESSAGE.has(name)) headers[name] = value;
   }
-  return { statusCode: reply.statusCode, headers, payload, notes: notesSnapshot(reply.request) };
+  return {
+    statusCode: reply.statusCode,
+    headers,
+    payload: payload.length > ENCODE_ABOVE ? Buffer.from(payload) : payload,
+    notes: notesSnapshot(reply.request),
+  };
 }
 
 function send(reply: FastifyReply, answer: Answer): FastifyReply {
