@@ -6,6 +6,7 @@
  *     node --import tsx bench/profile.ts --query q1 [--duration 10] [--out DIR] [-- NODE_FLAGS]
  *
  * `--env K=V` (repeatable) passes settings to the server, e.g. `--env LOG_LEVEL=info`.
+ * `--tokens N` sends Q4 with N distinct tokens in turn (default 1: one reused token).
  * `--show-output` prints what the server wrote, e.g. with the node flag `--trace-gc`.
  */
 import { execFileSync } from 'node:child_process';
@@ -27,6 +28,7 @@ const { values, positionals } = parseArgs({
     out: { type: 'string', default: path.join(REPO_ROOT, '.work', 'profiles') },
     env: { type: 'string', multiple: true, default: [] },
     'show-output': { type: 'boolean', default: false },
+    tokens: { type: 'string', default: '1' },
   },
 });
 const query = values.query as QueryId;
@@ -40,7 +42,8 @@ rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const stops: Array<() => Promise<void>> = [];
 try {
-  const keys = await makeKeys(workDir, 1);
+  const tokens = Number(values.tokens);
+  const keys = await makeKeys(workDir, tokens);
   const { outDir: server } = prepareTcGen(workDir, keys);
   const pinned = canPin() && pinSelf(1);
   const tool = chooseLoadTool(undefined, log);
@@ -93,8 +96,8 @@ try {
   const result = await runLoad(tool, {
     url: `http://127.0.0.1:${port}`,
     body: requestBody(query),
-    // Q4 is protected: one token, reused (the verified-token cache's best case).
-    authorization: query === 'q4' ? [keys.bearer[0] as string] : [],
+    // Q4 is protected: by default one token, reused (the verified-token cache's best case).
+    authorization: query === 'q4' ? keys.bearer.slice(0, tokens) : [],
     connections: Number(values.connections),
     durationS: Number(values.duration),
     expectedLength: Buffer.byteLength(expectedResponse(query)),
