@@ -134,6 +134,17 @@ describe('UpstreamClient', () => {
     }
   });
 
+  it('reports a URL that does not parse (a host rendered from an argument, say)', async () => {
+    const client = new UpstreamClient();
+    try {
+      const error = await rejection(client.request({ method: 'GET', url: 'http://a b/json' }));
+      assert.equal(error.message, 'IOException: invalid upstream url');
+      assert.deepEqual(error.extensions, { code: 'ERR_INVALID_URL' });
+    } finally {
+      await client.close();
+    }
+  });
+
   it('times out a request the upstream never answers', async () => {
     const client = new UpstreamClient({ timeoutMs: 150 });
     const started = performance.now();

@@ -1,8 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import apacheMd5 from 'apache-md5';
-import bcrypt from 'bcryptjs';
-
 /** A password hash from an htpasswd line, classified by form. */
 export type PasswordHash =
   | { readonly form: 'bcrypt'; readonly hash: string; readonly cost: number }
@@ -39,15 +36,22 @@ export function parsePasswordHash(stored: string): PasswordHash {
   return { form: 'unsupported' };
 }
 
-/** Checks a password against a stored hash, in time independent of where they differ. */
+/**
+ * Checks a password against a stored hash, in time independent of where they differ. The hash
+ * libraries are loaded on first use, so that a server without htpasswd users never loads them.
+ */
 export async function verifyPassword(password: string, hash: PasswordHash): Promise<boolean> {
   switch (hash.form) {
-    case 'bcrypt':
+    case 'bcrypt': {
       // bcryptjs accepts `$2y$` (Apache's name for the fixed `$2a$`) as well as `$2a$`/`$2b$`,
       // and compares in constant time.
+      const { default: bcrypt } = await import('bcryptjs');
       return bcrypt.compare(password, hash.hash).catch(() => false);
-    case 'apr1':
+    }
+    case 'apr1': {
+      const { default: apacheMd5 } = await import('apache-md5');
       return constantTimeEqual(apacheMd5(utf8AsLatin1(password), hash.hash), hash.hash);
+    }
     case 'sha1':
       return timingSafeEqual(createHash('sha1').update(password, 'utf8').digest(), hash.digest);
     case 'unsupported':

@@ -1,4 +1,7 @@
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { Agent as UndiciAgent, Dispatcher } from 'undici';
+import { request } from 'undici/lib/api/index.js';
+import Agent from 'undici/lib/dispatcher/agent.js';
+import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
 
 import {
   httpStatusError,
@@ -81,7 +84,7 @@ export class UpstreamClient implements Upstream {
       'content-type': 'application/json',
       'user-agent': this.#userAgent,
     });
-    const pool: Agent.Options = {
+    const pool: UndiciAgent.Options = {
       connections: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
       connectTimeout: options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS,
       keepAliveTimeout,
@@ -206,12 +209,14 @@ export class UpstreamClient implements Upstream {
       throw new UpstreamError('IOException: relative URL without a base', {}, { field: req.field });
     }
     try {
-      const response = await request(req.url, {
+      const url = new URL(req.url);
+      const response = await request.call(this.#agent, {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method: req.method,
         // A copy: a dispatcher may add to the object (a proxy agent does), and ours are shared.
         headers: { ...headers },
         body: req.body ?? null,
-        dispatcher: this.#agent,
         signal,
       });
       // Reading the body to the end also hands the connection back to the pool.
