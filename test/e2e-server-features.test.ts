@@ -131,6 +131,11 @@ describe('server features of a generated server', () => {
   it('drops introspection when it is off, validates queries when asked, and answers errors with 200', async () => {
     const introspection = await post({ query: '{ __type(name: "Post") { name } cached }' });
     assert.equal(await introspection.text(), '{"data":{"cached":7}}');
+    // Through a named fragment on the root type too (adversarial review).
+    const viaFragment = await post({
+      query: '{ ...F cached } fragment F on Query { __schema { queryType { name } } }',
+    });
+    assert.equal(await viaFragment.text(), '{"data":{"cached":7}}');
     // The config asks for @server(queryValidation: true): the GraphQL spec's validation.
     const invalid = await post({ query: '{ nope }' });
     assert.equal(invalid.status, 200);

@@ -1,7 +1,8 @@
 /**
- * Adversarial cases for identical queries sharing one answer (`shareAnswers`): a batched
- * request is planned from its first operation only, and an `@addField` field counts as pure
- * whatever the field it reads. Each case here fails today.
+ * Adversarial cases found in a review of identical queries sharing one answer (`shareAnswers`):
+ * a batched request was planned from its first operation only, an `@addField` field counted as
+ * pure whatever the field it reads; and, found on the way, a variable of a recursive input type
+ * froze the server on its second request (graphql-jit). Each case failed before its fix.
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -25,6 +26,12 @@ type Query {
   secret: String @expr(body: "s3cret") @protected
   tenant: String @expr(body: "{{.headers.x-tenant}}")
   me: Me @expr(body: {name: "me"})
+  echo(x: In): String @expr(body: "{{.args.x.next.a}}")
+}
+
+input In {
+  a: String
+  next: In
 }
 
 type Me @addField(name: "tenantName", path: ["tenant"]) @addField(name: "touches", path: ["count"]) {
@@ -117,8 +124,20 @@ describe('shared answers under attack', () => {
 
   it('does not answer an @addField of a header-reading field with another client’s header', async () => {
     const body = JSON.stringify({ query: '{ me { tenantName } }' });
-    assert.equal(await post(body, { 'x-tenant': 'alice' }), '{"data":{"me":{"tenantName":"alice"}}}');
+    assert.equal(
+      await post(body, { 'x-tenant': 'alice' }),
+      '{"data":{"me":{"tenantName":"alice"}}}',
+    );
     assert.equal(await post(body, { 'x-tenant': 'bob' }), '{"data":{"me":{"tenantName":"bob"}}}');
+  });
+
+  it('answers a query with a variable of a recursive input type, again and again', async () => {
+    const body = JSON.stringify({
+      query: 'query($x: In) { echo(x: $x) }',
+      variables: { x: { a: 'one', next: { a: 'two' } } },
+    });
+    // mercurius compiles a query on its second run: that is where graphql-jit never finished.
+    for (let i = 0; i < 3; i++) assert.equal(await post(body), '{"data":{"echo":"two"}}');
   });
 
   it('calls the upstream of an @addField of an @http field for every request', async () => {

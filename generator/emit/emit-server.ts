@@ -1,9 +1,31 @@
-import { printSchema } from 'graphql';
+import {
+  getNamedType,
+  isInputObjectType,
+  printSchema,
+  type GraphQLInputObjectType,
+  type GraphQLSchema,
+} from 'graphql';
 
 import type { Plan } from '../plan/plan.ts';
 import { fillTemplate } from './templates.ts';
 
 const hasAuth = (plan: Plan) => plan.authLinks.length > 0;
+
+/** Some input type leads back to itself through its fields (`input In { next: In }`). */
+function hasRecursiveInput(schema: GraphQLSchema): boolean {
+  const leadsTo = (from: GraphQLInputObjectType, to: string, seen: Set<string>): boolean =>
+    Object.values(from.getFields()).some((field) => {
+      const named = getNamedType(field.type);
+      if (!isInputObjectType(named)) return false;
+      if (named.name === to) return true;
+      if (seen.has(named.name)) return false;
+      seen.add(named.name);
+      return leadsTo(named, to, seen);
+    });
+  return Object.values(schema.getTypeMap()).some(
+    (type) => isInputObjectType(type) && leadsTo(type, type.name, new Set()),
+  );
+}
 
 /** Some field is batched: the context carries a per-request data loader. */
 export const usesBatches = (plan: Plan): boolean =>
@@ -146,6 +168,7 @@ export function emitServer(plan: Plan): string {
     ...(server.headers.cors ? ['cors'] : []),
     ...(server.graphiql ? ['graphiql'] : []),
     ...(server.introspection ? [] : ['hideIntrospection']),
+    ...(hasRecursiveInput(plan.clientSchema) ? ['interpretRecursiveInputs'] : []),
     ...(server.queryValidation ? [] : ['lenientQueries']),
     'tailcallEnums',
     'tailcallScalars',
@@ -254,6 +277,12 @@ export function emitServer(plan: Plan): string {
           '  // `@server(introspection: false)`: __schema and __type selections are dropped.',
           "  app.graphql.addHook('preExecution', hideIntrospection());",
         ]),
+    ...(hasRecursiveInput(plan.clientSchema)
+      ? [
+          '  // graphql-jit never finishes compiling a variable of a recursive input type.',
+          '  interpretRecursiveInputs(app);',
+        ]
+      : []),
     ...(auth
       ? [
           '  // Auth is decided once per operation, before any resolver runs.',

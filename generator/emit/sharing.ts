@@ -19,7 +19,8 @@ const worst = (a: FieldSharing, b: FieldSharing): FieldSharing =>
  *   value is not the answer of this request);
  * - `@expr`/`@const`: `request` when a template reads a header, else `pure`;
  * - `@call`: the worst of the fields it calls, at least `request` when its arguments read a
- *   header; several resolvers on one field: the worst of them.
+ *   header; several resolvers on one field: the worst of them;
+ * - `@addField`: that of the field its path starts at (whose resolver it runs).
  */
 export function sharingTable(plan: Plan): Map<string, Map<string, FieldSharing>> {
   const byFunction = new Map<string, FieldSharing>();
@@ -76,6 +77,14 @@ export function sharingTable(plan: Plan): Map<string, Map<string, FieldSharing>>
     note(m.typeName, m.fieldName, m.functionName, sharing);
   }
 
+  // An added field runs the resolver of the field its path starts at, hidden or not.
+  const added = new Map(
+    plan.addedFields.map((a) => [
+      `${a.typeName}.${a.name}`,
+      byField.get(`${a.typeName}.${a.first}`) ?? 'pure',
+    ]),
+  );
+
   const table = new Map<string, Map<string, FieldSharing>>();
   for (const type of Object.values(plan.schema.getTypeMap())) {
     if (type.name.startsWith('__') || !('getFields' in type)) continue;
@@ -87,6 +96,13 @@ export function sharingTable(plan: Plan): Map<string, Map<string, FieldSharing>>
       fields.set(plan.renamed.get(coordinate) ?? field.name, sharing);
       table.set(type.name, fields);
     }
+  }
+  for (const a of plan.addedFields) {
+    const sharing = added.get(`${a.typeName}.${a.name}`) as FieldSharing;
+    if (sharing === 'pure') continue;
+    const fields = table.get(a.typeName) ?? new Map<string, FieldSharing>();
+    fields.set(a.name, sharing);
+    table.set(a.typeName, fields);
   }
   return table;
 }

@@ -61,6 +61,7 @@ export {
   statusRoute,
 } from './server/graphql-responses.js';
 export { lenientQueries, ResolveInputError } from './server/lenient-queries.js';
+export { interpretRecursiveInputs } from './server/recursive-inputs.js';
 export { cors, corsProblem, type CorsPolicy } from './server/cors.js';
 export { type RemoteJwksOptions } from './auth/jwks-provider.js';
 export {

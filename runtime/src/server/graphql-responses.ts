@@ -3,6 +3,7 @@ import {
   Kind,
   type DocumentNode,
   type ExecutionResult,
+  type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type SelectionNode,
 } from 'graphql';
@@ -96,15 +97,16 @@ export function hideIntrospection(): (
         }
         return [selection];
       });
+    // A named fragment on the root type can select them too (`{ ...F } fragment F on Query`).
     const definitions = document.definitions.map((definition) =>
-      definition.kind === Kind.OPERATION_DEFINITION
+      definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION
         ? ({
             ...definition,
             selectionSet: {
               ...definition.selectionSet,
               selections: strip(definition.selectionSet.selections),
             },
-          } satisfies OperationDefinitionNode)
+          } satisfies OperationDefinitionNode | FragmentDefinitionNode)
         : definition,
     );
     return changed ? { document: { ...document, definitions } } : undefined;

@@ -79,6 +79,8 @@ interface KnownBody {
   readonly requirements: readonly (readonly string[])[];
   /** A constant operation's answer, once one request has run it. */
   answer?: Answer;
+  /** Dropped from the known bodies (the oldest go first). */
+  forgotten?: boolean;
 }
 
 /** A request that runs its operation for others: they wait on `key` until it answers. */
@@ -135,7 +137,8 @@ export function shareAnswers(app: FastifyInstance, options: ShareAnswersOptions)
 
   app.graphql.addHook('preExecution', async (schema, document, context: MercuriusContext) => {
     const request = context.reply?.request;
-    if (request === undefined || request.method !== 'POST') return;
+    // A batch is never shared: this hook sees one of its operations at a time.
+    if (request === undefined || request.method !== 'POST' || Array.isArray(request.body)) return;
     const text = bodyTextOf(request);
     if (text === undefined || text.length > MAX_BODY || known.get(text) !== undefined) return;
     const name = requestedOperationName(request.body);
@@ -274,6 +277,7 @@ class KnownBodies {
     if (this.#bodies.size >= MAX_REMEMBERED) {
       const [oldest, body] = this.#bodies.entries().next().value as [string, KnownBody];
       this.#bodies.delete(oldest);
+      body.forgotten = true;
       if (body.answer) this.#keptBytes -= body.answer.payload.length;
     }
     const body: KnownBody = { sharing, requirements };
@@ -284,7 +288,9 @@ class KnownBodies {
   /** Keeps a constant body's answer, with only what the answer itself decides. */
   keep(body: KnownBody, answer: Answer): void {
     const size = answer.payload.length;
-    if (body.answer || size > MAX_KEPT_ANSWER || this.#keptBytes + size > MAX_KEPT_BYTES) return;
+    // A body forgotten while its first run went on keeps nothing: its bytes would never be freed.
+    if (body.answer || body.forgotten) return;
+    if (size > MAX_KEPT_ANSWER || this.#keptBytes + size > MAX_KEPT_BYTES) return;
     const contentType = answer.headers['content-type'];
     body.answer = {
       ...answer,
