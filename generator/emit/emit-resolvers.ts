@@ -206,7 +206,7 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
       returnType: resolver.protection !== undefined ? `Promise<${returnType}>` : returnType,
       statements: (writer) => {
         if (resolver.protection) {
-          writer.writeLine('// Protected (already checked for the whole operation).');
+          writer.writeLine(protectedComment(resolver.protection));
           writer.writeLine(`await ctx.auth.require([${JSON.stringify(resolver.protection)}]);`);
         }
         // Built as plain JSON: typed by the schema only at the end, as upstream data is.
@@ -311,6 +311,19 @@ export function emitResolvers(plan: Plan, project: Project): SourceFile {
   return file;
 }
 
+/**
+ * The comment above a resolver's own auth check: the operation was checked before it ran, and
+ * the verdict is kept per request, so this costs a lookup; it covers a resolver reached by
+ * another route than an operation (a `@call`).
+ */
+function protectedComment(ids: readonly string[]): string {
+  const who = ids.length === 0 ? 'any linked provider admits' : lineText(ids.join(', '));
+  return [
+    `// Protected (${who}): checked for the whole operation before it ran;`,
+    '// again here, from the verdict kept for this request, for callers such as @call.',
+  ].join('\n');
+}
+
 function sharingInitializer(plan: Plan): string {
   const types = [...sharingTable(plan)].map(
     ([typeName, fields]) =>
@@ -330,11 +343,7 @@ function resolverBody(
   return (writer) => {
     if (resolver.protection) {
       const ids = resolver.protection;
-      writer.writeLine(
-        ids.length === 0
-          ? '// Protected: any linked provider admits (already checked for the whole operation).'
-          : `// Protected: ${lineText(ids.join(', '))} (already checked for the whole operation).`,
-      );
+      writer.writeLine(protectedComment(ids));
       writer.writeLine(`await ctx.auth.require([${JSON.stringify(ids)}]);`);
     }
 
@@ -776,7 +785,7 @@ function emitCallResolver(
     returnType: `Promise<${returnType}>`,
     statements: (writer) => {
       if (resolver.protection) {
-        writer.writeLine('// Protected (already checked for the whole operation).');
+        writer.writeLine(protectedComment(resolver.protection));
         writer.writeLine(`await ctx.auth.require([${JSON.stringify(resolver.protection)}]);`);
       }
       let piped = hasArgs ? 'args' : '{}';

@@ -157,7 +157,9 @@ export function notesSnapshot(request: FastifyRequest): NotesSnapshot {
  * itself, as nothing is noted of a request that does not run.
  */
 export function copyNotes(request: FastifyRequest, snapshot: NotesSnapshot): void {
-  if (snapshot !== undefined) notes.set(request, snapshot as RequestNotes);
+  // Only for the line `requestCompleted` writes at info level; a served request fails nothing.
+  if (snapshot !== undefined && enabled(request.log, 'info'))
+    notes.set(request, snapshot as RequestNotes);
 }
 
 /** Counts the GraphQL errors of a response, for the request's log line. */
