@@ -27,6 +27,8 @@ type Query {
   tenant: String @expr(body: "{{.headers.x-tenant}}")
   me: Me @expr(body: {name: "me"})
   echo(x: In): String @expr(body: "{{.args.x.next.a}}")
+  both: Int @http(path: "/both") @expr(body: 0)
+  callsBoth: Int @call(steps: [{query: "both"}])
 }
 
 input In {
@@ -138,6 +140,13 @@ describe('shared answers under attack', () => {
     });
     // mercurius compiles a query on its second run: that is where graphql-jit never finished.
     for (let i = 0; i < 3; i++) assert.equal(await post(body), '{"data":{"echo":"two"}}');
+  });
+
+  it('calls the upstream of a @call to a field with several resolvers for every request', async () => {
+    // The call was judged before the merged field it calls, and counted as pure.
+    const body = JSON.stringify({ query: '{ callsBoth }' });
+    for (let i = 0; i < 3; i++) await post(body);
+    assert.equal(calls.get('/both'), 3);
   });
 
   it('calls the upstream of an @addField of an @http field for every request', async () => {

@@ -23,87 +23,78 @@ const worst = (a: FieldSharing, b: FieldSharing): FieldSharing =>
  * - `@addField`: that of the field its path starts at (whose resolver it runs).
  */
 export function sharingTable(plan: Plan): Map<string, Map<string, FieldSharing>> {
-  const byFunction = new Map<string, FieldSharing>();
-  const byField = new Map<string, FieldSharing>();
-  const note = (
-    typeName: string,
-    fieldName: string,
-    fn: string,
-    sharing: FieldSharing,
-    part?: boolean,
+  type Resolver =
+    | { kind: 'http'; dedupe: boolean }
+    | { kind: 'expr'; body: ValueTemplate }
+    | { kind: 'call'; steps: Plan['callResolvers'][number]['steps'] }
+    | { kind: 'merged'; parts: readonly string[] };
+  const byFunction = new Map<string, Resolver>();
+  /** `Type.field` → the function that resolves it (the merging one for several resolvers). */
+  const fieldFunction = new Map<string, string>();
+  const add = (
+    r: { typeName: string; fieldName: string; functionName: string; part?: boolean },
+    resolver: Resolver,
   ) => {
-    byFunction.set(fn, sharing);
-    if (!part) byField.set(`${typeName}.${fieldName}`, sharing);
+    byFunction.set(r.functionName, resolver);
+    if (!r.part) fieldFunction.set(`${r.typeName}.${r.fieldName}`, r.functionName);
   };
+  for (const r of plan.resolvers) add(r, { kind: 'http', dedupe: r.dedupe });
+  for (const r of plan.exprResolvers) add(r, { kind: 'expr', body: r.body });
+  for (const r of plan.callResolvers) add(r, { kind: 'call', steps: r.steps });
+  for (const r of plan.mergedResolvers) add(r, { kind: 'merged', parts: r.parts });
 
-  for (const r of plan.resolvers)
-    note(r.typeName, r.fieldName, r.functionName, r.dedupe ? 'dedupe' : 'io', r.part);
-  for (const r of plan.exprResolvers)
-    note(
-      r.typeName,
-      r.fieldName,
-      r.functionName,
-      readsHeaders(r.body) ? 'request' : 'pure',
-      r.part,
-    );
-
-  // A call's targets are root fields, possibly calls themselves (cycles are refused earlier).
-  const calls = new Map(plan.callResolvers.map((c) => [`${c.typeName}.${c.fieldName}`, c]));
-  const callSharing = (coordinate: string, seen: Set<string>): FieldSharing => {
-    const call = calls.get(coordinate);
-    if (call === undefined) return byField.get(coordinate) ?? 'pure';
-    if (seen.has(coordinate)) return 'io';
-    seen.add(coordinate);
-    let sharing: FieldSharing = 'pure';
-    for (const step of call.steps) {
-      sharing = worst(sharing, callSharing(`${step.typeName}.${step.fieldName}`, seen));
-      if (step.args !== undefined && readsHeaders(step.args)) sharing = worst(sharing, 'request');
-    }
+  // Calls lead to other fields (and merged fields to their parts): followed on demand, so the
+  // order of the plan's lists does not matter; cycles are refused earlier, and count as `io`.
+  const ofFunction = (name: string, path: Set<string>): FieldSharing => {
+    const resolver = byFunction.get(name);
+    if (resolver === undefined || path.has(name)) return 'io';
+    path.add(name);
+    const sharing = ofResolver(resolver, path);
+    path.delete(name);
     return sharing;
   };
-  for (const c of plan.callResolvers)
-    note(
-      c.typeName,
-      c.fieldName,
-      c.functionName,
-      callSharing(`${c.typeName}.${c.fieldName}`, new Set()),
-      c.part,
-    );
-  for (const m of plan.mergedResolvers) {
-    const sharing = m.parts.reduce<FieldSharing>(
-      (s, fn) => worst(s, byFunction.get(fn) ?? 'io'),
-      'pure',
-    );
-    note(m.typeName, m.fieldName, m.functionName, sharing);
-  }
-
-  // An added field runs the resolver of the field its path starts at, hidden or not.
-  const added = new Map(
-    plan.addedFields.map((a) => [
-      `${a.typeName}.${a.name}`,
-      byField.get(`${a.typeName}.${a.first}`) ?? 'pure',
-    ]),
-  );
+  const ofResolver = (resolver: Resolver, path: Set<string>): FieldSharing => {
+    switch (resolver.kind) {
+      case 'http':
+        return resolver.dedupe ? 'dedupe' : 'io';
+      case 'expr':
+        return readsHeaders(resolver.body) ? 'request' : 'pure';
+      case 'merged':
+        return resolver.parts.reduce<FieldSharing>(
+          (s, part) => worst(s, ofFunction(part, path)),
+          'pure',
+        );
+      case 'call':
+        return resolver.steps.reduce<FieldSharing>((s, step) => {
+          const target = worst(s, ofField(`${step.typeName}.${step.fieldName}`, path));
+          return step.args !== undefined && readsHeaders(step.args)
+            ? worst(target, 'request')
+            : target;
+        }, 'pure');
+    }
+  };
+  const ofField = (coordinate: string, seen: Set<string>): FieldSharing => {
+    const name = fieldFunction.get(coordinate);
+    return name === undefined ? 'pure' : ofFunction(name, seen);
+  };
 
   const table = new Map<string, Map<string, FieldSharing>>();
+  const list = (typeName: string, fieldName: string, sharing: FieldSharing) => {
+    const fields = table.get(typeName) ?? new Map<string, FieldSharing>();
+    fields.set(fieldName, sharing);
+    table.set(typeName, fields);
+  };
   for (const type of Object.values(plan.schema.getTypeMap())) {
     if (type.name.startsWith('__') || !('getFields' in type)) continue;
     for (const field of Object.values(type.getFields())) {
       const coordinate = `${type.name}.${field.name}`;
-      const sharing = byField.get(coordinate);
-      if (sharing === undefined || plan.omitted.has(coordinate)) continue;
-      const fields = table.get(type.name) ?? new Map<string, FieldSharing>();
-      fields.set(plan.renamed.get(coordinate) ?? field.name, sharing);
-      table.set(type.name, fields);
+      if (!fieldFunction.has(coordinate) || plan.omitted.has(coordinate)) continue;
+      list(type.name, plan.renamed.get(coordinate) ?? field.name, ofField(coordinate, new Set()));
     }
   }
-  for (const a of plan.addedFields) {
-    const sharing = added.get(`${a.typeName}.${a.name}`) as FieldSharing;
-    if (sharing === 'pure') continue;
-    const fields = table.get(a.typeName) ?? new Map<string, FieldSharing>();
-    fields.set(a.name, sharing);
-    table.set(a.typeName, fields);
-  }
+  // An added field runs the resolver of the field its path starts at, hidden or not.
+  for (const a of plan.addedFields)
+    list(a.typeName, a.name, ofField(`${a.typeName}.${a.first}`, new Set()));
   return table;
 }
 
