@@ -1,8 +1,4 @@
 import {
-  getNamedType,
-  isAbstractType,
-  isInterfaceType,
-  isObjectType,
   Kind,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -11,6 +7,8 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+
+import { everySelectedField, ownEntry } from '../graphql/selected-fields.js';
 
 /** typeName → fieldName → provider ids any of which may admit ([] = any linked provider).
  *  A field absent from the table is public. */
@@ -112,65 +110,22 @@ class RequirementCollector {
   }
 
   #walk(selectionSet: SelectionSetNode, parent: GraphQLNamedType): void {
-    for (const selection of selectionSet.selections) {
-      switch (selection.kind) {
-        case Kind.FIELD:
-          this.#field(selection.name.value, selection.selectionSet, parent);
-          break;
-        case Kind.INLINE_FRAGMENT: {
-          const condition = selection.typeCondition?.name.value;
-          const type = condition === undefined ? parent : this.#schema.getType(condition);
-          if (type !== undefined && type !== null) {
-            this.#walk(selection.selectionSet, type);
+    // Unknown fields fail validation later, or are skipped: they protect nothing.
+    everySelectedField(
+      this.#schema,
+      this.#fragments,
+      selectionSet,
+      parent,
+      (owners, name) => {
+        for (const owner of owners) {
+          const requirement = ownEntry(ownEntry(this.#table, owner.name), name);
+          if (requirement !== undefined) {
+            this.#found.set(JSON.stringify(requirement), requirement);
           }
-          break;
         }
-        case Kind.FRAGMENT_SPREAD:
-          this.#fragment(selection.name.value);
-          break;
-      }
-    }
+        return true;
+      },
+      this.#walkedFragments,
+    );
   }
-
-  #field(name: string, selectionSet: SelectionSetNode | undefined, parent: GraphQLNamedType): void {
-    // A field selected on an interface or union is answered by one of its members, unknown
-    // until run time: the protection of every member's field counts.
-    const owners = isAbstractType(parent)
-      ? [parent, ...this.#schema.getPossibleTypes(parent)]
-      : [parent];
-    for (const owner of owners) {
-      const requirement = ownEntry(ownEntry(this.#table, owner.name), name);
-      if (requirement !== undefined) {
-        this.#found.set(JSON.stringify(requirement), requirement);
-      }
-    }
-    if (selectionSet === undefined || !(isObjectType(parent) || isInterfaceType(parent))) {
-      return;
-    }
-    // Unknown fields fail validation later; they protect nothing.
-    const definition = ownEntry(parent.getFields(), name);
-    if (definition !== undefined) {
-      this.#walk(selectionSet, getNamedType(definition.type));
-    }
-  }
-
-  #fragment(name: string): void {
-    if (this.#walkedFragments.has(name)) {
-      return;
-    }
-    this.#walkedFragments.add(name);
-    const fragment = this.#fragments.get(name);
-    const type = fragment && this.#schema.getType(fragment.typeCondition.name.value);
-    if (fragment !== undefined && type !== undefined && type !== null) {
-      this.#walk(fragment.selectionSet, type);
-    }
-  }
-}
-
-/**
- * A member of a table or field map only when the object itself holds it: a field named
- * `constructor` or `toString` must not find `Object.prototype`'s members.
- */
-function ownEntry<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
-  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }

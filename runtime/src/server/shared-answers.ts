@@ -1,9 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  getNamedType,
-  isAbstractType,
-  isInterfaceType,
-  isObjectType,
   Kind,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -16,6 +12,7 @@ import type { MercuriusContext } from 'mercurius';
 
 import type { Authenticator } from '../auth/authenticator.js';
 import { operationRequirements, type ProtectionTable } from '../auth/operation-requirements.js';
+import { everySelectedField, ownEntry } from '../graphql/selected-fields.js';
 import { bodyTextOf } from './accept-any-body.js';
 import { requestedOperationName } from './protect-operations.js';
 import { copyNotes, notesSnapshot, type NotesSnapshot } from './request-log.js';
@@ -358,11 +355,13 @@ export function answerSharing(
   const root = schema.getQueryType();
   if (operation === undefined || operation.operation !== 'query' || !root) return 'none';
 
-  const walker = new SharingWalker(schema, fragments, table);
-  for (const field of walker.rootFields(operation.selectionSet)) {
+  for (const field of rootFieldNames(fragments, operation.selectionSet)) {
     if (sharingOf(table, root, field) === 'io') return 'none';
   }
-  return walker.allPure(operation.selectionSet, root) ? 'constant' : 'in-flight';
+  const pure = everySelectedField(schema, fragments, operation.selectionSet, root, (owners, name) =>
+    owners.every((owner) => sharingOf(table, owner, name) === 'pure'),
+  );
+  return pure ? 'constant' : 'in-flight';
 }
 
 function sharingOf(table: SharingTable, owner: GraphQLNamedType, field: string): FieldSharing {
@@ -371,77 +370,22 @@ function sharingOf(table: SharingTable, owner: GraphQLNamedType, field: string):
   return (fields && ownEntry(fields, field)) ?? 'pure';
 }
 
-class SharingWalker {
-  readonly #schema: GraphQLSchema;
-  readonly #fragments: ReadonlyMap<string, FragmentDefinitionNode>;
-  readonly #table: SharingTable;
-
-  constructor(
-    schema: GraphQLSchema,
-    fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-    table: SharingTable,
-  ) {
-    this.#schema = schema;
-    this.#fragments = fragments;
-    this.#table = table;
-  }
-
-  /** The names of the root fields, through fragments (each fragment once). */
-  rootFields(selectionSet: SelectionSetNode, seen = new Set<string>()): string[] {
-    const names: string[] = [];
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) names.push(selection.name.value);
-      else if (selection.kind === Kind.INLINE_FRAGMENT)
-        names.push(...this.rootFields(selection.selectionSet, seen));
-      else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        const fragment = this.#fragments.get(selection.name.value);
-        if (fragment) names.push(...this.rootFields(fragment.selectionSet, seen));
-      }
+/** The names of an operation's root fields, through fragments (each fragment once). */
+function rootFieldNames(
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  selectionSet: SelectionSetNode,
+  seen = new Set<string>(),
+): string[] {
+  const names: string[] = [];
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) names.push(selection.name.value);
+    else if (selection.kind === Kind.INLINE_FRAGMENT)
+      names.push(...rootFieldNames(fragments, selection.selectionSet, seen));
+    else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      const fragment = fragments.get(selection.name.value);
+      if (fragment) names.push(...rootFieldNames(fragments, fragment.selectionSet, seen));
     }
-    return names;
   }
-
-  /**
-   * Whether every field selected below `parent` is pure. A field selected on an interface or
-   * union counts for each member type; a spread of an unknown fragment counts as impure.
-   */
-  allPure(
-    selectionSet: SelectionSetNode,
-    parent: GraphQLNamedType,
-    seen = new Set<string>(),
-  ): boolean {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value;
-        const owners = isAbstractType(parent)
-          ? [parent, ...this.#schema.getPossibleTypes(parent)]
-          : [parent];
-        if (owners.some((owner) => sharingOf(this.#table, owner, name) !== 'pure')) return false;
-        if (selection.selectionSet === undefined || name.startsWith('__')) continue;
-        if (!(isObjectType(parent) || isInterfaceType(parent))) return false;
-        const definition = ownEntry(parent.getFields(), name);
-        if (definition === undefined) return false;
-        if (!this.allPure(selection.selectionSet, getNamedType(definition.type), seen))
-          return false;
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const condition = selection.typeCondition?.name.value;
-        const type = condition === undefined ? parent : this.#schema.getType(condition);
-        if (!type || !this.allPure(selection.selectionSet, type, seen)) return false;
-      } else {
-        const name = selection.name.value;
-        if (seen.has(name)) continue;
-        seen.add(name);
-        const fragment = this.#fragments.get(name);
-        const type = fragment && this.#schema.getType(fragment.typeCondition.name.value);
-        if (!fragment || !type || !this.allPure(fragment.selectionSet, type, seen)) return false;
-      }
-    }
-    return true;
-  }
-}
-
-/** A member only when the record itself holds it (`constructor` must not find the prototype's). */
-function ownEntry<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
-  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+  return names;
 }
