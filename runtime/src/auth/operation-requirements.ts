@@ -1,5 +1,4 @@
 import {
-  Kind,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
@@ -8,7 +7,11 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 
-import { everySelectedField, ownEntry } from '../graphql/selected-fields.js';
+import {
+  everySelectedField,
+  operationsAndFragments,
+  ownEntry,
+} from '../graphql/selected-fields.js';
 
 /** typeName → fieldName → provider ids any of which may admit ([] = any linked provider).
  *  A field absent from the table is public. */
@@ -77,8 +80,8 @@ function cachedFor(
 class RequirementCollector {
   readonly #schema: GraphQLSchema;
   readonly #table: ProtectionTable;
-  readonly #operations: OperationDefinitionNode[] = [];
-  readonly #fragments = new Map<string, FragmentDefinitionNode>();
+  readonly #operations: readonly OperationDefinitionNode[];
+  readonly #fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   /** Fragments already walked; a fragment's fields do not depend on where it is spread. */
   readonly #walkedFragments = new Set<string>();
   /** Requirement key → requirement, in first-seen order. */
@@ -87,13 +90,9 @@ class RequirementCollector {
   constructor(schema: GraphQLSchema, document: DocumentNode, table: ProtectionTable) {
     this.#schema = schema;
     this.#table = table;
-    for (const definition of document.definitions) {
-      if (definition.kind === Kind.OPERATION_DEFINITION) {
-        this.#operations.push(definition);
-      } else if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-        this.#fragments.set(definition.name.value, definition);
-      }
-    }
+    const { operations, fragments } = operationsAndFragments(document);
+    this.#operations = operations;
+    this.#fragments = fragments;
   }
 
   collect(operationName: string | null): Requirements {

@@ -4,11 +4,28 @@ import {
   isInterfaceType,
   isObjectType,
   Kind,
+  type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
+  type OperationDefinitionNode,
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
+
+/** A document's operations, in order, and its fragments by name. */
+export function operationsAndFragments(document: DocumentNode): {
+  operations: OperationDefinitionNode[];
+  fragments: Map<string, FragmentDefinitionNode>;
+} {
+  const operations: OperationDefinitionNode[] = [];
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
+    else if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
+  }
+  return { operations, fragments };
+}
 
 /**
  * Calls `visit` with every field selected below `parent`, through inline fragments and fragment

@@ -5,14 +5,17 @@ import {
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLSchema,
-  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
 
 import type { Authenticator } from '../auth/authenticator.js';
 import { operationRequirements, type ProtectionTable } from '../auth/operation-requirements.js';
-import { everySelectedField, ownEntry } from '../graphql/selected-fields.js';
+import {
+  everySelectedField,
+  operationsAndFragments,
+  ownEntry,
+} from '../graphql/selected-fields.js';
 import { bodyTextOf } from './accept-any-body.js';
 import { requestedOperationName } from './protect-operations.js';
 import { copyNotes, notesSnapshot, type NotesSnapshot } from './request-log.js';
@@ -339,13 +342,7 @@ export function answerSharing(
   operationName: string | undefined,
   table: SharingTable,
 ): AnswerSharing {
-  const operations: OperationDefinitionNode[] = [];
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
-    else if (definition.kind === Kind.FRAGMENT_DEFINITION)
-      fragments.set(definition.name.value, definition);
-  }
+  const { operations, fragments } = operationsAndFragments(document);
   const operation =
     operationName === undefined
       ? operations.length === 1
